@@ -1,0 +1,344 @@
+package lrsense
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// Operator is a linear measurement map 𝒜: ℝ^{n1×n2} → ℝ^m and its adjoint.
+//
+// Implementations follow the package normalization 𝒜(Z)_i = ⟨A_i, Z⟩/√m.
+type Operator interface {
+	// Dims returns the number of measurements m and the shape n1×n2 of
+	// the matrices the operator measures.
+	Dims() (m, n1, n2 int)
+
+	// ApplyTo stores 𝒜(x) in dst. It panics if x is not n1×n2 or if dst
+	// is not empty and not of length m; an empty dst is resized.
+	ApplyTo(dst *mat.VecDense, x mat.Matrix)
+
+	// AdjointTo stores 𝒜*(y) = Σ_i y_i A_i/√m in dst. It panics if y is
+	// not of length m or if dst is not empty and not n1×n2.
+	AdjointTo(dst *mat.Dense, y mat.Vector)
+}
+
+// ResidualAdjointer is implemented by operators that compute the residual
+// r = 𝒜(x) − y and g = 𝒜*(r) in one pass. ResidualAdjointTo uses it when
+// it is there.
+type ResidualAdjointer interface {
+	ResidualAdjointTo(g *mat.Dense, r *mat.VecDense, x mat.Matrix, y mat.Vector)
+}
+
+// ResidualAdjointTo stores r = 𝒜(x) − y in r and g = 𝒜*(r) in g, the pass
+// over the operator that every first-order method makes once per iteration.
+// It uses the operator's fused method when it has one.
+func ResidualAdjointTo(op Operator, g *mat.Dense, r *mat.VecDense, x mat.Matrix, y mat.Vector) {
+	if f, ok := op.(ResidualAdjointer); ok {
+		f.ResidualAdjointTo(g, r, x, y)
+		return
+	}
+	m, _, _ := op.Dims()
+	if y.Len() != m {
+		panic(errLen("y", y.Len(), m))
+	}
+	op.ApplyTo(r, x)
+	r.SubVec(r, y)
+	op.AdjointTo(g, r)
+}
+
+// Sizer is implemented by operators that can report how many bytes their
+// stored measurement data occupies.
+type Sizer interface {
+	Bytes() int
+}
+
+// ErrBadParam is wrapped by every error about a parameter value, so that a
+// caller can test errors.Is(err, ErrBadParam).
+var ErrBadParam = errors.New("lrsense: bad parameter")
+
+func badParam(format string, args ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{ErrBadParam}, args...)...)
+}
+
+func errShape(what string, r, c, wantR, wantC int) string {
+	return fmt.Sprintf("lrsense: %s is %d×%d, want %d×%d", what, r, c, wantR, wantC)
+}
+
+func errLen(what string, n, want int) string {
+	return fmt.Sprintf("lrsense: %s has length %d, want %d", what, n, want)
+}
+
+// checkMatrix panics unless x is r×c.
+func checkMatrix(what string, x mat.Matrix, r, c int) {
+	if xr, xc := x.Dims(); xr != r || xc != c {
+		panic(errShape(what, xr, xc, r, c))
+	}
+}
+
+// prepVec resizes an empty dst to n and panics if a non-empty dst has
+// another length.
+func prepVec(dst *mat.VecDense, n int) {
+	if dst.IsEmpty() {
+		dst.ReuseAsVec(n)
+		return
+	}
+	if dst.Len() != n {
+		panic(errLen("dst", dst.Len(), n))
+	}
+}
+
+// prepDense resizes an empty dst to r×c and panics if a non-empty dst has
+// another shape.
+func prepDense(dst *mat.Dense, r, c int) {
+	if dst.IsEmpty() {
+		dst.ReuseAs(r, c)
+		return
+	}
+	checkMatrix("dst", dst, r, c)
+}
+
+// rowMajor returns the entries of x in row-major order, without copying
+// when x is a contiguous *mat.Dense.
+func rowMajor(x mat.Matrix, buf []float64) []float64 {
+	r, c := x.Dims()
+	if d, ok := x.(*mat.Dense); ok {
+		raw := d.RawMatrix()
+		if raw.Stride == c {
+			return raw.Data[:r*c]
+		}
+	}
+	buf = buf[:0]
+	for i := 0; i < r; i++ {
+		for j := 0; j < c; j++ {
+			buf = append(buf, x.At(i, j))
+		}
+	}
+	return buf
+}
+
+// vecData returns the entries of v, without copying when v is a
+// contiguous *mat.VecDense.
+func vecData(v mat.Vector) []float64 {
+	if d, ok := v.(*mat.VecDense); ok {
+		raw := d.RawVector()
+		if raw.Inc == 1 {
+			return raw.Data[:d.Len()]
+		}
+	}
+	out := make([]float64, v.Len())
+	for i := range out {
+		out[i] = v.AtVec(i)
+	}
+	return out
+}
+
+// Gaussian is the dense Gaussian sensing operator: each A_i has i.i.d.
+// N(0, 1) entries and 𝒜(Z)_i = ⟨A_i, Z⟩/√m, so E[𝒜*𝒜] = I on all of
+// ℝ^{n1×n2}. It stores the m×(n1·n2) matrix of the A_i, already scaled by
+// 1/√m.
+type Gaussian struct {
+	m, n1, n2 int
+	a         *mat.Dense // row i is vec(A_i)/√m, row-major
+	buf       []float64
+}
+
+// NewGaussian draws a dense Gaussian operator from src. The entries are
+// drawn in the order A_1 row by row, then A_2, …, so the operator depends
+// only on (m, n1, n2) and the source. It returns an error wrapping
+// ErrBadParam if a dimension is not positive.
+func NewGaussian(m, n1, n2 int, src rand.Source) (*Gaussian, error) {
+	if m < 1 || n1 < 1 || n2 < 1 {
+		return nil, badParam("Gaussian operator needs m, n1, n2 ≥ 1, got m=%d n1=%d n2=%d", m, n1, n2)
+	}
+	rnd := rand.New(src)
+	s := 1 / math.Sqrt(float64(m))
+	data := make([]float64, m*n1*n2)
+	for i := range data {
+		data[i] = s * rnd.NormFloat64()
+	}
+	return &Gaussian{m: m, n1: n1, n2: n2, a: mat.NewDense(m, n1*n2, data)}, nil
+}
+
+// Dims returns m, n1 and n2.
+func (g *Gaussian) Dims() (m, n1, n2 int) { return g.m, g.n1, g.n2 }
+
+// Bytes returns the size of the stored measurement matrices.
+func (g *Gaussian) Bytes() int { return 8 * g.m * g.n1 * g.n2 }
+
+// Measurement returns A_i (unscaled, with N(0,1) entries) as a new matrix.
+func (g *Gaussian) Measurement(i int) *mat.Dense {
+	row := g.a.RawRowView(i)
+	out := mat.NewDense(g.n1, g.n2, nil)
+	s := math.Sqrt(float64(g.m))
+	for k, v := range row {
+		out.Set(k/g.n2, k%g.n2, s*v)
+	}
+	return out
+}
+
+// ApplyTo stores 𝒜(x) in dst.
+func (g *Gaussian) ApplyTo(dst *mat.VecDense, x mat.Matrix) {
+	checkMatrix("x", x, g.n1, g.n2)
+	prepVec(dst, g.m)
+	xv := rowMajor(x, g.buf)
+	dst.MulVec(g.a, mat.NewVecDense(len(xv), xv))
+}
+
+// AdjointTo stores 𝒜*(y) in dst.
+func (g *Gaussian) AdjointTo(dst *mat.Dense, y mat.Vector) {
+	if y.Len() != g.m {
+		panic(errLen("y", y.Len(), g.m))
+	}
+	prepDense(dst, g.n1, g.n2)
+	out := mat.NewVecDense(g.n1*g.n2, nil)
+	out.MulVec(g.a.T(), y)
+	raw := out.RawVector().Data
+	for i := 0; i < g.n1; i++ {
+		for j := 0; j < g.n2; j++ {
+			dst.Set(i, j, raw[i*g.n2+j])
+		}
+	}
+}
+
+// SymGaussian is the symmetric (GOE-type) Gaussian sensing operator on n×n
+// matrices: A_i = (G_i + G_iᵀ)/2 with G_i i.i.d. N(0, 1) entries, so the
+// diagonal of A_i has variance 1 and the off-diagonal entries variance ½.
+// For symmetric Z, ⟨A_i, Z⟩ has variance ‖Z‖_F², hence E[𝒜*𝒜] = I on
+// symmetric matrices. It applies to any n×n matrix; 𝒜*(y) is symmetric.
+type SymGaussian struct {
+	Gaussian
+}
+
+// NewSymGaussian draws a symmetric Gaussian operator from src: for each i,
+// the entries of G_i row by row. It returns an error wrapping ErrBadParam
+// if m or n is not positive.
+func NewSymGaussian(m, n int, src rand.Source) (*SymGaussian, error) {
+	if m < 1 || n < 1 {
+		return nil, badParam("symmetric Gaussian operator needs m, n ≥ 1, got m=%d n=%d", m, n)
+	}
+	rnd := rand.New(src)
+	s := 1 / math.Sqrt(float64(m))
+	data := make([]float64, m*n*n)
+	for i := 0; i < m; i++ {
+		a := data[i*n*n : (i+1)*n*n]
+		for k := range a {
+			a[k] = rnd.NormFloat64()
+		}
+		for j := 0; j < n; j++ {
+			a[j*n+j] *= s
+			for k := j + 1; k < n; k++ {
+				v := s * (a[j*n+k] + a[k*n+j]) / 2
+				a[j*n+k], a[k*n+j] = v, v
+			}
+		}
+	}
+	return &SymGaussian{Gaussian{m: m, n1: n, n2: n, a: mat.NewDense(m, n*n, data)}}, nil
+}
+
+// Identity is full observation: 𝒜(Z) = vec(Z) in row-major order, so
+// m = n1·n2 and 𝒜*𝒜 = I exactly. With it, matrix sensing is low-rank
+// approximation of the matrix whose entries are y.
+type Identity struct {
+	n1, n2 int
+}
+
+// NewIdentity returns the identity operator on n1×n2 matrices. It returns
+// an error wrapping ErrBadParam if a dimension is not positive.
+func NewIdentity(n1, n2 int) (*Identity, error) {
+	if n1 < 1 || n2 < 1 {
+		return nil, badParam("identity operator needs n1, n2 ≥ 1, got %d, %d", n1, n2)
+	}
+	return &Identity{n1: n1, n2: n2}, nil
+}
+
+// Dims returns n1·n2, n1 and n2.
+func (o *Identity) Dims() (m, n1, n2 int) { return o.n1 * o.n2, o.n1, o.n2 }
+
+// Bytes returns 0: the identity stores nothing.
+func (o *Identity) Bytes() int { return 0 }
+
+// ApplyTo stores vec(x) in dst.
+func (o *Identity) ApplyTo(dst *mat.VecDense, x mat.Matrix) {
+	checkMatrix("x", x, o.n1, o.n2)
+	prepVec(dst, o.n1*o.n2)
+	for i := 0; i < o.n1; i++ {
+		for j := 0; j < o.n2; j++ {
+			dst.SetVec(i*o.n2+j, x.At(i, j))
+		}
+	}
+}
+
+// AdjointTo stores y, reshaped row-major to n1×n2, in dst.
+func (o *Identity) AdjointTo(dst *mat.Dense, y mat.Vector) {
+	if y.Len() != o.n1*o.n2 {
+		panic(errLen("y", y.Len(), o.n1*o.n2))
+	}
+	prepDense(dst, o.n1, o.n2)
+	for i := 0; i < o.n1; i++ {
+		for j := 0; j < o.n2; j++ {
+			dst.Set(i, j, y.AtVec(i*o.n2+j))
+		}
+	}
+}
+
+// EntrySampling observes m distinct entries of an n1×n2 matrix, chosen
+// uniformly without replacement (matrix completion). Following the package
+// normalization, 𝒜(Z)_k = √(n1·n2/m)·Z[i_k, j_k], so E[𝒜*𝒜] = I; an
+// observed entry is y_k/√(n1·n2/m).
+type EntrySampling struct {
+	n1, n2 int
+	idx    []int // row-major indices i*n2+j of the observed entries, sorted
+	scale  float64
+}
+
+// NewEntrySampling chooses m distinct entries with src. It returns an error
+// wrapping ErrBadParam unless 1 ≤ m ≤ n1·n2.
+func NewEntrySampling(m, n1, n2 int, src rand.Source) (*EntrySampling, error) {
+	if n1 < 1 || n2 < 1 || m < 1 || m > n1*n2 {
+		return nil, badParam("entry sampling needs 1 ≤ m ≤ n1·n2, got m=%d n1=%d n2=%d", m, n1, n2)
+	}
+	rnd := rand.New(src)
+	perm := rnd.Perm(n1 * n2)[:m]
+	idx := append([]int(nil), perm...)
+	slices.Sort(idx)
+	return &EntrySampling{n1: n1, n2: n2, idx: idx, scale: math.Sqrt(float64(n1*n2) / float64(m))}, nil
+}
+
+// Dims returns m, n1 and n2.
+func (o *EntrySampling) Dims() (m, n1, n2 int) { return len(o.idx), o.n1, o.n2 }
+
+// Bytes returns the size of the stored indices.
+func (o *EntrySampling) Bytes() int { return 8 * len(o.idx) }
+
+// Entry returns the row and column of the k-th observed entry.
+func (o *EntrySampling) Entry(k int) (i, j int) { return o.idx[k] / o.n2, o.idx[k] % o.n2 }
+
+// Scale returns √(n1·n2/m), the factor applied to every observed entry.
+func (o *EntrySampling) Scale() float64 { return o.scale }
+
+// ApplyTo stores the scaled sampled entries of x in dst.
+func (o *EntrySampling) ApplyTo(dst *mat.VecDense, x mat.Matrix) {
+	checkMatrix("x", x, o.n1, o.n2)
+	prepVec(dst, len(o.idx))
+	for k, p := range o.idx {
+		dst.SetVec(k, o.scale*x.At(p/o.n2, p%o.n2))
+	}
+}
+
+// AdjointTo stores the sparse matrix with y_k·scale at each observed entry
+// in dst.
+func (o *EntrySampling) AdjointTo(dst *mat.Dense, y mat.Vector) {
+	if y.Len() != len(o.idx) {
+		panic(errLen("y", y.Len(), len(o.idx)))
+	}
+	prepDense(dst, o.n1, o.n2)
+	dst.Zero()
+	for k, p := range o.idx {
+		dst.Set(p/o.n2, p%o.n2, o.scale*y.AtVec(k))
+	}
+}

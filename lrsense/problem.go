@@ -1,0 +1,277 @@
+package lrsense
+
+import (
+	"math"
+	"math/rand/v2"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// Spacing says how Spectrum spreads r values from 1 down to 1/κ.
+type Spacing int
+
+const (
+	// Linear spacing: σ_i = 1 − (i−1)/(r−1)·(1 − 1/κ).
+	Linear Spacing = iota
+	// Geometric spacing: σ_i = κ^{−(i−1)/(r−1)}.
+	Geometric
+)
+
+// Spectrum returns r values from 1 down to 1/kappa, spaced as s says, so a
+// matrix with these singular values has condition number kappa. It returns
+// an error wrapping ErrBadParam if r < 1 or kappa < 1.
+func Spectrum(r int, kappa float64, s Spacing) ([]float64, error) {
+	if r < 1 || !(kappa >= 1) || math.IsInf(kappa, 0) {
+		return nil, badParam("Spectrum needs r ≥ 1 and finite κ ≥ 1, got r=%d κ=%v", r, kappa)
+	}
+	out := make([]float64, r)
+	for i := range out {
+		if r == 1 {
+			out[i] = 1
+			continue
+		}
+		t := float64(i) / float64(r-1)
+		switch s {
+		case Linear:
+			out[i] = 1 - t*(1-1/kappa)
+		case Geometric:
+			out[i] = math.Pow(kappa, -t)
+		default:
+			return nil, badParam("unknown Spacing %d", s)
+		}
+	}
+	return out, nil
+}
+
+// Truth is a rank-r ground truth X⋆ = U diag(Sigma) Vᵀ.
+type Truth struct {
+	// X is the n1×n2 matrix X⋆.
+	X *mat.Dense
+	// U (n1×r) and V (n2×r) have orthonormal columns. For a PSD truth V
+	// and U are the same matrix.
+	U, V *mat.Dense
+	// Sigma holds the singular values (eigenvalues for PSD), in the order
+	// given to the generator.
+	Sigma []float64
+}
+
+// Rank returns r.
+func (t *Truth) Rank() int { return len(t.Sigma) }
+
+// Sym reports whether the truth is PSD (U and V are one matrix).
+func (t *Truth) Sym() bool { return t.U == t.V }
+
+// Norm returns ‖X⋆‖_F.
+func (t *Truth) Norm() float64 { return mat.Norm(t.X, 2) }
+
+// Factor returns the balanced factor U·diag(√σ) (n1×r), so that for a PSD
+// truth X⋆ = F Fᵀ.
+func (t *Truth) Factor() *mat.Dense {
+	var f mat.Dense
+	f.CloneFrom(t.U)
+	for j, s := range t.Sigma {
+		col := math.Sqrt(s)
+		for i := 0; i < f.RawMatrix().Rows; i++ {
+			f.Set(i, j, col*f.At(i, j))
+		}
+	}
+	return &f
+}
+
+// Haar returns an n×r matrix with orthonormal columns distributed
+// uniformly (Haar) on the Stiefel manifold: the Q of a QR factorization of
+// a Gaussian matrix, with signs fixed so that R has a positive diagonal.
+// It panics if r > n or r < 1.
+func Haar(n, r int, src rand.Source) *mat.Dense {
+	if r < 1 || r > n {
+		panic("lrsense: Haar needs 1 ≤ r ≤ n")
+	}
+	rnd := rand.New(src)
+	g := mat.NewDense(n, r, nil)
+	for i := 0; i < n; i++ {
+		for j := 0; j < r; j++ {
+			g.Set(i, j, rnd.NormFloat64())
+		}
+	}
+	var qr mat.QR
+	qr.Factorize(g)
+	var q, rr mat.Dense
+	qr.QTo(&q)
+	qr.RTo(&rr)
+	out := mat.NewDense(n, r, nil)
+	out.Copy(&q)
+	for j := 0; j < r; j++ {
+		if rr.At(j, j) < 0 {
+			for i := 0; i < n; i++ {
+				out.Set(i, j, -out.At(i, j))
+			}
+		}
+	}
+	return out
+}
+
+// NewPSD returns a PSD truth X⋆ = U diag(sigma) Uᵀ of size n×n with a
+// Haar-random U. It returns an error wrapping ErrBadParam if sigma is empty,
+// longer than n, or has a negative or non-finite value.
+func NewPSD(n int, sigma []float64, src rand.Source) (*Truth, error) {
+	if err := checkSigma(n, n, sigma); err != nil {
+		return nil, err
+	}
+	u := Haar(n, len(sigma), src)
+	t := &Truth{U: u, V: u, Sigma: append([]float64(nil), sigma...)}
+	t.X = lowRankProduct(u, u, sigma)
+	return t, nil
+}
+
+// NewLowRank returns an n1×n2 truth X⋆ = U diag(sigma) Vᵀ with independent
+// Haar-random U and V (U drawn first). It returns an error wrapping
+// ErrBadParam for the same bad sigma as NewPSD.
+func NewLowRank(n1, n2 int, sigma []float64, src rand.Source) (*Truth, error) {
+	if err := checkSigma(n1, n2, sigma); err != nil {
+		return nil, err
+	}
+	u := Haar(n1, len(sigma), src)
+	v := Haar(n2, len(sigma), src)
+	t := &Truth{U: u, V: v, Sigma: append([]float64(nil), sigma...)}
+	t.X = lowRankProduct(u, v, sigma)
+	return t, nil
+}
+
+func checkSigma(n1, n2 int, sigma []float64) error {
+	if len(sigma) < 1 || len(sigma) > min(n1, n2) {
+		return badParam("need 1 ≤ rank ≤ min(n1, n2) = %d, got %d values", min(n1, n2), len(sigma))
+	}
+	for _, s := range sigma {
+		if !(s >= 0) || math.IsInf(s, 0) {
+			return badParam("singular values must be finite and ≥ 0, got %v", sigma)
+		}
+	}
+	return nil
+}
+
+func lowRankProduct(u, v *mat.Dense, sigma []float64) *mat.Dense {
+	var us mat.Dense
+	us.CloneFrom(u)
+	n, _ := u.Dims()
+	for j, s := range sigma {
+		for i := 0; i < n; i++ {
+			us.Set(i, j, s*us.At(i, j))
+		}
+	}
+	var x mat.Dense
+	x.Mul(&us, v.T())
+	return &x
+}
+
+// Noise adds measurement noise to y, drawing from src.
+type Noise interface {
+	AddTo(y *mat.VecDense, src rand.Source)
+}
+
+// GaussianNoise adds i.i.d. N(0, Sigma²) noise to every measurement.
+type GaussianNoise struct {
+	Sigma float64
+}
+
+// AddTo adds the noise to y.
+func (n GaussianNoise) AddTo(y *mat.VecDense, src rand.Source) {
+	rnd := rand.New(src)
+	for i := 0; i < y.Len(); i++ {
+		y.SetVec(i, y.AtVec(i)+n.Sigma*rnd.NormFloat64())
+	}
+}
+
+// Outliers corrupts each measurement independently with probability P
+// (the model of Ma & Fattahi 2023, Def. 8): a corrupted y_i gets an added
+// value drawn from Dist, or from N(0, Std²) when Dist is nil. Std 0 means 10,
+// the paper's N(0, 100).
+type Outliers struct {
+	P    float64
+	Std  float64
+	Dist func(rnd *rand.Rand) float64
+}
+
+// AddTo corrupts y. For every i it draws one uniform number (corrupt or
+// not) and, if corrupted, the outlier value.
+func (o Outliers) AddTo(y *mat.VecDense, src rand.Source) {
+	rnd := rand.New(src)
+	std := o.Std
+	if std == 0 {
+		std = 10
+	}
+	for i := 0; i < y.Len(); i++ {
+		if rnd.Float64() >= o.P {
+			continue
+		}
+		var v float64
+		if o.Dist != nil {
+			v = o.Dist(rnd)
+		} else {
+			v = std * rnd.NormFloat64()
+		}
+		y.SetVec(i, y.AtVec(i)+v)
+	}
+}
+
+// Problem is one matrix sensing instance: an operator, its measurements
+// y = 𝒜(X⋆) + noise and, when known, the truth.
+type Problem struct {
+	Op    Operator
+	Y     *mat.VecDense
+	Truth *Truth // nil when the truth is unknown
+}
+
+// NewProblem measures truth with op and adds noise (nil for none) drawn
+// from src. It returns an error wrapping ErrBadParam if the shapes do not
+// match or the measurements are not finite.
+func NewProblem(op Operator, truth *Truth, noise Noise, src rand.Source) (*Problem, error) {
+	m, n1, n2 := op.Dims()
+	if r, c := truth.X.Dims(); r != n1 || c != n2 {
+		return nil, badParam("truth is %d×%d but the operator measures %d×%d", r, c, n1, n2)
+	}
+	y := mat.NewVecDense(m, nil)
+	op.ApplyTo(y, truth.X)
+	if noise != nil {
+		noise.AddTo(y, src)
+	}
+	return FromMeasurements(op, y, truth)
+}
+
+// FromMeasurements wraps given measurements y (not copied) in a Problem;
+// truth may be nil. It returns an error wrapping ErrBadParam if y has the
+// wrong length or a NaN or infinite entry.
+func FromMeasurements(op Operator, y *mat.VecDense, truth *Truth) (*Problem, error) {
+	m, n1, n2 := op.Dims()
+	if y.Len() != m {
+		return nil, badParam("y has length %d, the operator makes %d measurements", y.Len(), m)
+	}
+	for i := 0; i < m; i++ {
+		if v := y.AtVec(i); math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, badParam("measurement y[%d] = %v is not finite", i, v)
+		}
+	}
+	if truth != nil {
+		if r, c := truth.X.Dims(); r != n1 || c != n2 {
+			return nil, badParam("truth is %d×%d but the operator measures %d×%d", r, c, n1, n2)
+		}
+	}
+	return &Problem{Op: op, Y: y, Truth: truth}, nil
+}
+
+// Dims returns the shape n1×n2 of the unknown matrix.
+func (p *Problem) Dims() (n1, n2 int) {
+	_, n1, n2 = p.Op.Dims()
+	return n1, n2
+}
+
+// RelErr returns ‖X − X⋆‖_F/‖X⋆‖_F for the iterate x, or NaN when the
+// truth is unknown.
+func (p *Problem) RelErr(x Factors) float64 {
+	if p.Truth == nil {
+		return math.NaN()
+	}
+	var d mat.Dense
+	x.ProductTo(&d)
+	d.Sub(&d, p.Truth.X)
+	return mat.Norm(&d, 2) / p.Truth.Norm()
+}

@@ -1,0 +1,401 @@
+package lrsense
+
+import (
+	"fmt"
+	"math"
+	"time"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// Recorder sees the iterates of a run. It must not modify them (compare
+// gonum/optimize's Recorder).
+type Recorder interface {
+	// Init is called once before the run.
+	Init(p *Problem) error
+	// Wants reports whether the recorder wants to see iterate t. The
+	// last iterate of a run is always shown.
+	Wants(t int) bool
+	// Record is called with the state at every wanted iterate. s and its
+	// matrices are valid only during the call.
+	Record(s *State) error
+	// Done is called once after the run with its result.
+	Done(res *Result) error
+}
+
+// State is what a Recorder sees at iterate t. It is read-only.
+type State struct {
+	// Iter is t.
+	Iter int
+	// X is the iterate.
+	X Factors
+	// Step holds the method's loss and gradient norm at X.
+	Step Step
+	// RelErr is ‖X − X⋆‖_F/‖X⋆‖_F, NaN when the truth is unknown.
+	RelErr float64
+	// Elapsed is the wall time since the run started.
+	Elapsed time.Duration
+	// Problem is the problem being solved.
+	Problem *Problem
+
+	prod     mat.Dense
+	prodOK   bool
+	topLeft  mat.Dense
+	topOK    int
+	svals    []float64
+	svalsOK  bool
+	subspace subspaceWork
+}
+
+func (s *State) set(t int, x Factors, step Step, el time.Duration, relErr float64) {
+	s.Iter, s.X, s.Step, s.Elapsed, s.RelErr = t, x, step, el, relErr
+	s.prodOK, s.svalsOK, s.topOK = false, false, 0
+}
+
+// Product returns X = L·Rᵀ, computed once per state.
+func (s *State) Product() *mat.Dense {
+	if !s.prodOK {
+		s.prod.Reset()
+		s.X.ProductTo(&s.prod)
+		s.prodOK = true
+	}
+	return &s.prod
+}
+
+// SingularValues returns the singular values of X in decreasing order (at
+// most r′ of them), computed once per state.
+func (s *State) SingularValues() []float64 {
+	if !s.svalsOK {
+		s.svals = s.subspace.factor(s.X, 0, nil)
+		s.svalsOK = true
+	}
+	return s.svals
+}
+
+// Metric is a named measurement of a State. A metric may produce several
+// series (singular values); Eval fills dst, which has len(Names) entries.
+type Metric struct {
+	Names []string
+	Eval  func(dst []float64, s *State)
+}
+
+// Func makes a one-series metric from a function of the state.
+func Func(name string, f func(s *State) float64) Metric {
+	return Metric{Names: []string{name}, Eval: func(dst []float64, s *State) { dst[0] = f(s) }}
+}
+
+// RelErr records "relerr", ‖X_t − X⋆‖_F/‖X⋆‖_F.
+func RelErr() Metric { return Func("relerr", func(s *State) float64 { return s.RelErr }) }
+
+// Loss records "loss", the method's objective.
+func Loss() Metric { return Func("loss", func(s *State) float64 { return s.Step.Loss }) }
+
+// GradNorm records "gradnorm", the Frobenius norm of the method's gradient.
+func GradNorm() Metric { return Func("gradnorm", func(s *State) float64 { return s.Step.GradNorm }) }
+
+// WallTime records "time", the seconds since the run started.
+func WallTime() Metric { return Func("time", func(s *State) float64 { return s.Elapsed.Seconds() }) }
+
+// SingularValues records the k largest singular values of X_t as
+// "sigma1" … "sigmak" (NaN where X has fewer).
+func SingularValues(k int) Metric {
+	names := make([]string, k)
+	for i := range names {
+		names[i] = fmt.Sprintf("sigma%d", i+1)
+	}
+	return Metric{Names: names, Eval: func(dst []float64, s *State) {
+		sv := s.SingularValues()
+		for i := range dst {
+			dst[i] = math.NaN()
+			if i < len(sv) {
+				dst[i] = sv[i]
+			}
+		}
+	}}
+}
+
+// PrincipalAngle records under name the sine of the largest principal angle
+// between the span of ref's columns and the span of the top-k left
+// singular vectors of X_t, k the number of columns of ref: 0 when the
+// column spaces agree, 1 when some direction is orthogonal.
+func PrincipalAngle(name string, ref mat.Matrix) Metric {
+	q := orthonormalBasis(ref)
+	_, k := q.Dims()
+	return Func(name, func(s *State) float64 {
+		return SinTheta(q, s.TopLeft(k))
+	})
+}
+
+// TopLeft returns an n1×k matrix of the top-k left singular vectors of X,
+// computed once per state and k.
+func (s *State) TopLeft(k int) *mat.Dense {
+	if s.topOK != k {
+		s.subspace.factor(s.X, k, &s.topLeft)
+		s.topOK = k
+	}
+	return &s.topLeft
+}
+
+// SinTheta returns the sine of the largest principal angle between the
+// column spaces of a and b, which must have orthonormal columns and the
+// same number of rows: ‖(I − a·aᵀ)·b‖₂. It panics if the row counts differ.
+func SinTheta(a, b mat.Matrix) float64 {
+	ra, _ := a.Dims()
+	rb, _ := b.Dims()
+	if ra != rb {
+		panic(errShape("SinTheta b", rb, 0, ra, 0))
+	}
+	var c, d mat.Dense
+	c.Mul(a.T(), b)
+	d.Mul(a, &c)
+	d.Sub(b, &d)
+	return spectralNorm(&d)
+}
+
+// spectralNorm returns the largest singular value of a.
+func spectralNorm(a mat.Matrix) float64 {
+	var svd mat.SVD
+	if !svd.Factorize(a, mat.SVDNone) {
+		return math.NaN()
+	}
+	return svd.Values(nil)[0]
+}
+
+// orthonormalBasis returns Q with orthonormal columns spanning the columns
+// of a (a must have full column rank).
+func orthonormalBasis(a mat.Matrix) *mat.Dense {
+	r, c := a.Dims()
+	var qr mat.QR
+	qr.Factorize(a)
+	var q mat.Dense
+	qr.QTo(&q)
+	out := mat.NewDense(r, c, nil)
+	out.Copy(&q)
+	return out
+}
+
+// subspaceWork computes the SVD of X = L·Rᵀ through thin QR factors:
+// L = Q₁R₁, R = Q₂R₂, R₁R₂ᵀ = P·S·Wᵀ, so X = (Q₁P)·S·(Q₂W)ᵀ.
+type subspaceWork struct {
+	qr1, qr2 mat.QR
+	q, r1, r2 mat.Dense
+	core      mat.Dense
+	svd       mat.SVD
+	p         mat.Dense
+}
+
+// factor returns the singular values of X and, if top is not nil, stores
+// its top-k left singular vectors in top.
+func (w *subspaceWork) factor(x Factors, k int, top *mat.Dense) []float64 {
+	n1, rk := x.L.Dims()
+	if rk > n1 {
+		// Wide factors (r′ > n): fall back to the product.
+		var prod mat.Dense
+		x.ProductTo(&prod)
+		return w.direct(&prod, k, top)
+	}
+	w.qr1.Factorize(x.L)
+	w.r1.Reset()
+	w.qr1.RTo(&w.r1)
+	var r2 *mat.Dense = &w.r1
+	if !x.Sym() {
+		n2, _ := x.R.Dims()
+		if rk > n2 {
+			var prod mat.Dense
+			x.ProductTo(&prod)
+			return w.direct(&prod, k, top)
+		}
+		w.qr2.Factorize(x.R)
+		w.r2.Reset()
+		w.qr2.RTo(&w.r2)
+		r2 = &w.r2
+	}
+	w.core.Reset()
+	w.core.Mul(w.r1.Slice(0, rk, 0, rk), r2.Slice(0, rk, 0, rk).T())
+	kind := mat.SVDNone
+	if top != nil {
+		kind = mat.SVDThinU
+	}
+	if !w.svd.Factorize(&w.core, kind) {
+		return nanSlice(rk)
+	}
+	vals := w.svd.Values(nil)
+	if top != nil {
+		w.p.Reset()
+		w.svd.UTo(&w.p)
+		w.q.Reset()
+		w.qr1.QTo(&w.q)
+		top.Reset()
+		top.Mul(w.q.Slice(0, n1, 0, rk), w.p.Slice(0, rk, 0, min(k, rk)))
+	}
+	return vals
+}
+
+func (w *subspaceWork) direct(prod *mat.Dense, k int, top *mat.Dense) []float64 {
+	kind := mat.SVDNone
+	if top != nil {
+		kind = mat.SVDThinU
+	}
+	if !w.svd.Factorize(prod, kind) {
+		r, _ := prod.Dims()
+		return nanSlice(r)
+	}
+	vals := w.svd.Values(nil)
+	if top != nil {
+		w.p.Reset()
+		w.svd.UTo(&w.p)
+		r, _ := prod.Dims()
+		top.Reset()
+		top.CloneFrom(w.p.Slice(0, r, 0, k))
+	}
+	return vals
+}
+
+func nanSlice(n int) []float64 {
+	out := make([]float64, n)
+	for i := range out {
+		out[i] = math.NaN()
+	}
+	return out
+}
+
+// Schedule says which iterations a Trajectory records. The zero value
+// records every iteration. The first and the last iterate are always
+// recorded.
+type Schedule struct {
+	// Every records iterations 0, Every, 2·Every, …; 0 means 1.
+	Every int
+	// PerDecade, when > 0, records log-spaced iterations instead: about
+	// PerDecade points per decade of t (every iteration while t is small).
+	PerDecade int
+}
+
+// Wants reports whether iteration t is on the schedule.
+func (s Schedule) Wants(t int) bool {
+	if t == 0 {
+		return true
+	}
+	if s.PerDecade > 0 {
+		k := float64(s.PerDecade)
+		return math.Floor(k*math.Log10(float64(t+1))) != math.Floor(k*math.Log10(float64(t)))
+	}
+	if s.Every <= 1 {
+		return true
+	}
+	return t%s.Every == 0
+}
+
+// Trajectory is a Recorder that keeps named metric series by iteration.
+// Its exported fields are plain data, so it is gob-encodable and can be
+// cached between notebook cells; the metric functions are not kept by an
+// encoding.
+type Trajectory struct {
+	// Names are the series names, in the order of Values.
+	Names []string
+	// Iter holds the recorded iteration numbers, increasing.
+	Iter []int
+	// Values[k][j] is series Names[k] at iteration Iter[j].
+	Values [][]float64
+	// Status and Stats are those of the run, set when it ends.
+	Status Status
+	Stats  Stats
+	// Schedule is the recording schedule.
+	Schedule Schedule
+
+	metrics []Metric
+	buf     []float64
+}
+
+// NewTrajectory returns a Trajectory recording the metrics on sched. With
+// no metrics it records RelErr, Loss and GradNorm. It panics if two
+// metrics share a series name.
+func NewTrajectory(sched Schedule, metrics ...Metric) *Trajectory {
+	if len(metrics) == 0 {
+		metrics = []Metric{RelErr(), Loss(), GradNorm()}
+	}
+	t := &Trajectory{Schedule: sched, metrics: metrics}
+	seen := map[string]bool{}
+	for _, m := range metrics {
+		for _, n := range m.Names {
+			if seen[n] {
+				panic("lrsense: two metrics record the series " + n)
+			}
+			seen[n] = true
+			t.Names = append(t.Names, n)
+		}
+	}
+	t.Values = make([][]float64, len(t.Names))
+	return t
+}
+
+// Init resets the trajectory for a new run.
+func (t *Trajectory) Init(p *Problem) error {
+	t.Iter = t.Iter[:0]
+	for k := range t.Values {
+		t.Values[k] = t.Values[k][:0]
+	}
+	t.Status = Running
+	return nil
+}
+
+// Wants reports whether t is on the schedule.
+func (t *Trajectory) Wants(it int) bool { return t.Schedule.Wants(it) }
+
+// Record evaluates every metric at s.
+func (t *Trajectory) Record(s *State) error {
+	if n := len(t.Iter); n > 0 && t.Iter[n-1] == s.Iter {
+		return nil
+	}
+	t.Iter = append(t.Iter, s.Iter)
+	k := 0
+	for _, m := range t.metrics {
+		n := len(m.Names)
+		if cap(t.buf) < n {
+			t.buf = make([]float64, n)
+		}
+		dst := t.buf[:n]
+		m.Eval(dst, s)
+		for i, v := range dst {
+			t.Values[k+i] = append(t.Values[k+i], v)
+		}
+		k += n
+	}
+	return nil
+}
+
+// Done keeps the run's status and stats.
+func (t *Trajectory) Done(res *Result) error {
+	t.Status, t.Stats = res.Status, res.Stats
+	return nil
+}
+
+// Series returns the values of the named series (nil if there is none).
+// The caller must not modify them.
+func (t *Trajectory) Series(name string) []float64 {
+	for k, n := range t.Names {
+		if n == name {
+			return t.Values[k]
+		}
+	}
+	return nil
+}
+
+// Last returns the last recorded value of the named series, or NaN.
+func (t *Trajectory) Last(name string) float64 {
+	s := t.Series(name)
+	if len(s) == 0 {
+		return math.NaN()
+	}
+	return s[len(s)-1]
+}
+
+// FirstBelow returns the first recorded iteration at which the named series
+// is ≤ level, and false if it never is.
+func (t *Trajectory) FirstBelow(name string, level float64) (int, bool) {
+	for j, v := range t.Series(name) {
+		if v <= level {
+			return t.Iter[j], true
+		}
+	}
+	return 0, false
+}

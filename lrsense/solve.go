@@ -1,0 +1,228 @@
+package lrsense
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"time"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// Method is an iterative factored solver, in the style of gonum/exp's
+// linsolve: a synchronous state machine that Solve drives one step at a
+// time. A new solver is one type with these two methods.
+type Method interface {
+	// Init prepares the method to solve p from the iterate x and returns
+	// its measures at x. It returns an error wrapping ErrBadParam for bad
+	// method parameters or an x the method cannot start from. Init must
+	// not modify x.
+	Init(p *Problem, x Factors) (Step, error)
+
+	// Iterate advances x by one step, in place, and returns the method's
+	// measures at the new iterate.
+	Iterate(x Factors) (Step, error)
+}
+
+// Step reports what a method measured at the iterate a step started from.
+type Step struct {
+	// Loss is the method's objective (NaN if the method does not compute
+	// one).
+	Loss float64
+	// GradNorm is the Frobenius norm of the (sub)gradient, or NaN.
+	GradNorm float64
+}
+
+// Status says why Solve stopped.
+type Status int
+
+const (
+	// Running is the status of a run that has not stopped.
+	Running Status = iota
+	// Converged: a tolerance in Settings was met.
+	Converged
+	// IterLimit: Settings.MaxIterations steps were taken.
+	IterLimit
+	// Diverged: the loss or the relative error exceeded its limit.
+	Diverged
+	// NonFinite: the iterate, the loss or the gradient became NaN or ±Inf.
+	NonFinite
+	// Canceled: Settings.Context was canceled.
+	Canceled
+)
+
+var statusNames = [...]string{"Running", "Converged", "IterLimit", "Diverged", "NonFinite", "Canceled"}
+
+// String returns the status' name.
+func (s Status) String() string {
+	if s < 0 || int(s) >= len(statusNames) {
+		return fmt.Sprintf("Status(%d)", int(s))
+	}
+	return statusNames[s]
+}
+
+// Settings controls Solve. The zero value is usable: each zero field means
+// the documented default.
+type Settings struct {
+	// MaxIterations is the number of steps allowed; 0 means 1000.
+	MaxIterations int
+	// RelErrTol stops with Converged once ‖X_t − X⋆‖_F/‖X⋆‖_F ≤ RelErrTol
+	// (the problem must know its truth). 0 disables it.
+	RelErrTol float64
+	// LossTol stops with Converged once the method's loss ≤ LossTol.
+	// 0 disables it.
+	LossTol float64
+	// DivergeLimit stops with Diverged once the relative error (when the
+	// truth is known) or the loss relative to its initial value exceeds
+	// it. 0 means 1e6.
+	DivergeLimit float64
+	// Context, when not nil, interrupts the run (Status Canceled) once it
+	// is done: a notebook cell can be stopped.
+	Context context.Context
+}
+
+// Stats summarizes a run.
+type Stats struct {
+	// Iterations is the number of steps taken.
+	Iterations int
+	// Runtime is the wall time of the run, recording included.
+	Runtime time.Duration
+	// Loss and RelErr are measured at the final iterate (RelErr is NaN when
+	// the truth is unknown).
+	Loss, RelErr float64
+}
+
+// Result is what Solve returns.
+type Result struct {
+	// X is the final iterate.
+	X      Factors
+	Status Status
+	Stats  Stats
+}
+
+// Solve runs method on p from x0 (which it does not modify) until a stopping
+// rule of s holds (s may be nil). rec, if not nil, sees the iterates it
+// asks for and always the last one.
+//
+// Solve returns an error only for bad input: a method's Init error, a
+// recorder's error, or a bad setting. A run that diverges or becomes
+// non-finite ends with that Status and a nil error, and the recorder keeps
+// everything up to that point. Solve panics if x0 does not fit p.
+func Solve(p *Problem, method Method, x0 Factors, s *Settings, rec Recorder) (*Result, error) {
+	n1, n2 := p.Dims()
+	checkFactors(x0, n1, n2)
+	if s == nil {
+		s = &Settings{}
+	}
+	maxIter := s.MaxIterations
+	if maxIter == 0 {
+		maxIter = 1000
+	}
+	if maxIter < 0 || s.RelErrTol < 0 || s.LossTol < 0 || s.DivergeLimit < 0 {
+		return nil, badParam("Settings fields must be ≥ 0: %+v", *s)
+	}
+	if s.RelErrTol > 0 && p.Truth == nil {
+		return nil, badParam("RelErrTol needs a problem with a known truth")
+	}
+	limit := s.DivergeLimit
+	if limit == 0 {
+		limit = 1e6
+	}
+	ctx := s.Context
+	if ctx == nil {
+		ctx = context.Background()
+	}
+
+	x := x0.Clone()
+	step, err := method.Init(p, x)
+	if err != nil {
+		return nil, err
+	}
+	if rec != nil {
+		if err := rec.Init(p); err != nil {
+			return nil, err
+		}
+	}
+	start := time.Now()
+	state := State{Problem: p}
+	res := &Result{Status: Running}
+	loss0 := step.Loss
+	t := 0
+	for {
+		relErr := math.NaN()
+		if p.Truth != nil {
+			relErr = p.RelErr(x)
+		}
+		res.Status = stopRule(s, step, relErr, p.Truth != nil, loss0, limit)
+		if res.Status == Running {
+			switch {
+			case !finite(x):
+				res.Status = NonFinite
+			case ctx.Err() != nil:
+				res.Status = Canceled
+			case t == maxIter:
+				res.Status = IterLimit
+			}
+		}
+		if rec != nil && (res.Status != Running || rec.Wants(t)) {
+			state.set(t, x, step, time.Since(start), relErr)
+			if err := rec.Record(&state); err != nil {
+				return nil, err
+			}
+		}
+		if res.Status != Running {
+			res.Stats.Loss, res.Stats.RelErr = step.Loss, relErr
+			break
+		}
+		step, err = method.Iterate(x)
+		if err != nil {
+			return nil, err
+		}
+		t++
+	}
+	res.X = x
+	res.Stats.Iterations = t
+	res.Stats.Runtime = time.Since(start)
+	if rec != nil {
+		if err := rec.Done(res); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+// stopRule applies the stopping rules to the measures of x_t.
+func stopRule(s *Settings, step Step, relErr float64, truth bool, loss0, limit float64) Status {
+	switch {
+	case isBad(step.Loss) && !math.IsNaN(loss0), math.IsInf(step.Loss, 0), truth && isBad(relErr):
+		return NonFinite
+	case s.RelErrTol > 0 && relErr <= s.RelErrTol:
+		return Converged
+	case s.LossTol > 0 && step.Loss <= s.LossTol:
+		return Converged
+	case relErr > limit:
+		return Diverged
+	case loss0 > 0 && step.Loss > limit*loss0:
+		return Diverged
+	}
+	return Running
+}
+
+func isBad(v float64) bool { return math.IsNaN(v) || math.IsInf(v, 0) }
+
+func finite(x Factors) bool {
+	for _, m := range []*mat.Dense{x.L, x.R} {
+		if m == nil {
+			continue
+		}
+		r, c := m.Dims()
+		for i := 0; i < r; i++ {
+			for _, v := range m.RawRowView(i)[:c] {
+				if isBad(v) {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}
