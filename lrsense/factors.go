@@ -106,9 +106,9 @@ func checkFactors(x Factors, n1, n2 int) {
 // workspace between calls, so an iteration allocates nothing. The zero
 // value is not usable: use NewLeastSquares.
 type LeastSquares struct {
-	p    *Problem
+	p        *Problem
 	x, g, gt mat.Dense
-	r    mat.VecDense
+	r        mat.VecDense
 }
 
 // NewLeastSquares returns an evaluator for p.

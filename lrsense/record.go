@@ -177,7 +177,7 @@ func orthonormalBasis(a mat.Matrix) *mat.Dense {
 // subspaceWork computes the SVD of X = L·Rᵀ through thin QR factors:
 // L = Q₁R₁, R = Q₂R₂, R₁R₂ᵀ = P·S·Wᵀ, so X = (Q₁P)·S·(Q₂W)ᵀ.
 type subspaceWork struct {
-	qr1, qr2 mat.QR
+	qr1, qr2  mat.QR
 	q, r1, r2 mat.Dense
 	core      mat.Dense
 	svd       mat.SVD
