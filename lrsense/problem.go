@@ -33,7 +33,7 @@ func Spectrum(r int, kappa float64, s Spacing) ([]float64, error) {
 		t := float64(i) / float64(r-1)
 		switch s {
 		case Linear:
-			out[i] = 1 - t*(1-1/kappa)
+			out[i] = 1/kappa + (1-t)*(1-1/kappa)
 		case Geometric:
 			out[i] = math.Pow(kappa, -t)
 		default:

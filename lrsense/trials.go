@@ -13,8 +13,6 @@ import (
 	"slices"
 	"sort"
 	"sync"
-
-	"gonum.org/v1/gonum/stat"
 )
 
 // TrialSeed derives the seed of trial i from a master seed (a SplitMix64
@@ -25,6 +23,10 @@ func TrialSeed(master uint64, trial int) uint64 {
 	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
 	return z ^ (z >> 31)
 }
+
+// Source is math/rand/v2's Source, named here so that notebook code need not
+// import math/rand/v2 to write a trial function.
+type Source = rand.Source
 
 // NewSource returns the package's standard source for a seed: a PCG
 // generator. Everything random in a run is drawn from one such source.
@@ -131,12 +133,16 @@ func Aggregate(ts []*Trajectory, name string, qlo, qhi float64) Band {
 	return b
 }
 
-// quantile returns the q-quantile of sorted data with linear interpolation.
+// quantile returns the q-quantile of sorted data, interpolating linearly
+// between order statistics (h = (n−1)q; numpy's default), so the median of
+// an even count is the mean of the middle two.
 func quantile(q float64, sorted []float64) float64 {
-	if len(sorted) == 1 {
-		return sorted[0]
+	h := float64(len(sorted)-1) * q
+	lo := int(math.Floor(h))
+	if lo >= len(sorted)-1 {
+		return sorted[len(sorted)-1]
 	}
-	return stat.Quantile(q, stat.LinInterp, sorted, nil)
+	return sorted[lo] + (h-float64(lo))*(sorted[lo+1]-sorted[lo])
 }
 
 // Key returns a cache key for a configuration: a hex SHA-256 of a canonical
