@@ -1,0 +1,267 @@
+package lrsense
+
+import (
+	"math"
+
+	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/lapack/lapack64"
+	"gonum.org/v1/gonum/mat"
+)
+
+// fullTarget returns the fully observed matrix of a low-rank approximation
+// problem (Identity operator) as an n1×n2 view of p.Y, or an error.
+func fullTarget(p *Problem) (*mat.Dense, error) {
+	if _, ok := p.Op.(*Identity); !ok {
+		return nil, badParam("low-rank approximation needs the Identity operator, got %T", p.Op)
+	}
+	n1, n2 := p.Dims()
+	raw := p.Y.RawVector()
+	if raw.Inc != 1 {
+		return mat.NewDense(n1, n2, vecData(p.Y)), nil
+	}
+	return mat.NewDense(n1, n2, raw.Data[:n1*n2]), nil
+}
+
+// ApproxGD is factored gradient descent for low-rank matrix approximation
+// under full observation (Chen, Chen, Elmasri & Sun 2023, arXiv 2305.19206
+// v1): with Σ the observed matrix (the Identity operator's y),
+//
+//	symmetric:  X ← X − η(XXᵀ − Σ)X                       (f = ¼‖XXᵀ − Σ‖_F²),
+//	asymmetric: X ← X − η(XYᵀ − A)Y,  Y ← Y − η(XYᵀ − A)ᵀX  (f = ½‖XYᵀ − A‖_F²).
+//
+// The iterates are those of GD on the Identity operator (for symmetric Σ),
+// but a step makes one product with Σ (O(n1·n2·r)) instead of forming
+// XYᵀ, the residual and two products with it: the gradient is formed as
+// X(YᵀY) − AY and the loss from traces. This is the retraction-free
+// eigenspace computation timed against RiemannianGD. For a symmetric
+// problem Σ must be symmetric.
+type ApproxGD struct {
+	// Step is η; it must be positive.
+	Step float64
+
+	a        *mat.Dense // Σ or A (a view of p.Y)
+	aNorm2   float64
+	ay, atx  mat.Dense // A·Y (A·X), Aᵀ·X
+	gx, gy   mat.Dense // gradients
+	gram     mat.Dense
+	gramY    mat.Dense
+	haveGrad bool
+}
+
+// Init checks the step and the problem and evaluates x.
+func (g *ApproxGD) Init(p *Problem, x Factors) (Step, error) {
+	if !(g.Step > 0) || math.IsInf(g.Step, 0) {
+		return Step{}, badParam("ApproxGD step must be positive and finite, got %v", g.Step)
+	}
+	a, err := fullTarget(p)
+	if err != nil {
+		return Step{}, err
+	}
+	g.a = a
+	g.aNorm2 = mat.Norm(a, 2) * mat.Norm(a, 2)
+	return g.eval(x), nil
+}
+
+// eval computes the loss and the gradient at x.
+func (g *ApproxGD) eval(x Factors) Step {
+	r := x.Right()
+	// A·R (Σ·X for symmetric).
+	g.ay.Reset()
+	g.ay.Mul(g.a, r)
+	// Gram matrices.
+	g.gramY.Reset()
+	g.gramY.Mul(r.T(), r)
+	// ∇_L = L(RᵀR) − A·R.
+	g.gx.Reset()
+	g.gx.Mul(x.L, &g.gramY)
+	g.gx.Sub(&g.gx, &g.ay)
+	// ‖LRᵀ − A‖² = tr((LᵀL)(RᵀR)) − 2⟨L, AR⟩ + ‖A‖².
+	g.gram.Reset()
+	g.gram.Mul(x.L.T(), x.L)
+	res2 := frobDot(&g.gram, &g.gramY) - 2*frobDot(x.L, &g.ay) + g.aNorm2
+	res2 = math.Max(res2, 0)
+	gn := mat.Norm(&g.gx, 2)
+	if x.Sym() {
+		return Step{Loss: res2 / 4, GradNorm: gn}
+	}
+	// ∇_R = R(LᵀL) − AᵀL.
+	g.atx.Reset()
+	g.atx.Mul(g.a.T(), x.L)
+	g.gy.Reset()
+	g.gy.Mul(x.R, &g.gram)
+	g.gy.Sub(&g.gy, &g.atx)
+	return Step{Loss: res2 / 2, GradNorm: math.Hypot(gn, mat.Norm(&g.gy, 2))}
+}
+
+// Iterate takes one simultaneous step and evaluates the new iterate.
+func (g *ApproxGD) Iterate(x Factors) (Step, error) {
+	x.L.Sub(x.L, scaledCopy(&g.gram, g.Step, &g.gx))
+	if !x.Sym() {
+		x.R.Sub(x.R, scaledCopy(&g.gram, g.Step, &g.gy))
+	}
+	return g.eval(x), nil
+}
+
+// scaledCopy stores s·a in dst and returns dst.
+func scaledCopy(dst *mat.Dense, s float64, a *mat.Dense) *mat.Dense {
+	dst.Reset()
+	dst.Scale(s, a)
+	return dst
+}
+
+// frobDot returns ⟨a, b⟩ = Σ a_ij b_ij.
+func frobDot(a, b *mat.Dense) float64 {
+	r, c := a.Dims()
+	s := 0.0
+	for i := 0; i < r; i++ {
+		ra, rb := a.RawRowView(i)[:c], b.RawRowView(i)[:c]
+		for j, v := range ra {
+			s += v * rb[j]
+		}
+	}
+	return s
+}
+
+// RiemannianGD is Riemannian gradient ascent for the top-r eigenspace of a
+// symmetric Σ on the Stiefel manifold with the QR retraction, the baseline
+// of Chen et al. (2023):
+//
+//	G = ΣX − X(XᵀΣX),   X ← qf(X + ηG),
+//
+// qf the Q factor of a thin QR decomposition with a positive diagonal R.
+// Its Loss is −½tr(XᵀΣX) (it decreases as X approaches the top
+// eigenspace). The problem must use the Identity operator; x must be
+// symmetric factors with orthonormal columns (see Orthonormalize).
+type RiemannianGD struct {
+	// Step is η; it must be positive.
+	Step float64
+
+	a         *mat.Dense
+	ax, xtax  mat.Dense
+	grad      mat.Dense
+	tau, work []float64
+}
+
+// Init checks the step, the problem and the orthonormality of x.
+func (g *RiemannianGD) Init(p *Problem, x Factors) (Step, error) {
+	if !(g.Step > 0) || math.IsInf(g.Step, 0) {
+		return Step{}, badParam("RiemannianGD step must be positive and finite, got %v", g.Step)
+	}
+	if !x.Sym() {
+		return Step{}, badParam("RiemannianGD needs symmetric factors")
+	}
+	a, err := fullTarget(p)
+	if err != nil {
+		return Step{}, err
+	}
+	_, k := x.L.Dims()
+	var gram mat.Dense
+	gram.Mul(x.L.T(), x.L)
+	for i := 0; i < k; i++ {
+		gram.Set(i, i, gram.At(i, i)-1)
+	}
+	if d := mat.Norm(&gram, 2); d > 1e-8 {
+		return Step{}, badParam("RiemannianGD needs orthonormal columns, ‖XᵀX − I‖ = %.3g", d)
+	}
+	g.a = a
+	return g.eval(x), nil
+}
+
+func (g *RiemannianGD) eval(x Factors) Step {
+	g.ax.Reset()
+	g.ax.Mul(g.a, x.L)
+	g.xtax.Reset()
+	g.xtax.Mul(x.L.T(), &g.ax)
+	g.grad.Reset()
+	g.grad.Mul(x.L, &g.xtax)
+	g.grad.Sub(&g.ax, &g.grad)
+	return Step{Loss: -mat.Trace(&g.xtax) / 2, GradNorm: mat.Norm(&g.grad, 2)}
+}
+
+// Iterate takes the retracted step and evaluates the new iterate.
+func (g *RiemannianGD) Iterate(x Factors) (Step, error) {
+	g.grad.Scale(g.Step, &g.grad)
+	x.L.Add(x.L, &g.grad)
+	g.tau, g.work = thinQInPlace(x.L, g.tau, g.work)
+	return g.eval(x), nil
+}
+
+// thinQInPlace overwrites the n×k matrix a (n ≥ k) with the Q factor of its
+// thin Householder QR, signs chosen so that R has a non-negative diagonal.
+// It returns the work slices for reuse.
+func thinQInPlace(a *mat.Dense, tau, work []float64) ([]float64, []float64) {
+	raw := a.RawMatrix()
+	n, k := raw.Rows, raw.Cols
+	if cap(tau) < k {
+		tau = make([]float64, k)
+	}
+	tau = tau[:k]
+	g := blas64.General{Rows: n, Cols: k, Stride: raw.Stride, Data: raw.Data}
+	if len(work) < 1 {
+		work = make([]float64, 1)
+	}
+	lapack64.Geqrf(g, tau, work, -1)
+	if need := int(work[0]); len(work) < need {
+		work = make([]float64, need)
+	}
+	lapack64.Geqrf(g, tau, work, len(work))
+	// Remember the signs of R's diagonal before Orgqr overwrites it.
+	signs := make([]float64, k)
+	for j := 0; j < k; j++ {
+		signs[j] = 1
+		if raw.Data[j*raw.Stride+j] < 0 {
+			signs[j] = -1
+		}
+	}
+	lapack64.Orgqr(g, tau, work, -1)
+	if need := int(work[0]); len(work) < need {
+		work = make([]float64, need)
+	}
+	lapack64.Orgqr(g, tau, work, len(work))
+	for i := 0; i < n; i++ {
+		row := raw.Data[i*raw.Stride : i*raw.Stride+k]
+		for j := range row {
+			row[j] *= signs[j]
+		}
+	}
+	return tau, work
+}
+
+// Orthonormalize returns the Q factor of the thin QR decomposition of a
+// (n×k, n ≥ k) with a non-negative diagonal R: the retraction-free
+// eigenspace estimate orth(X_T) of Chen et al. (2023). It panics if a has
+// more columns than rows.
+func Orthonormalize(a mat.Matrix) *mat.Dense {
+	n, k := a.Dims()
+	if k > n {
+		panic(errShape("Orthonormalize a", n, k, n, n))
+	}
+	q := mat.DenseCopyOf(a)
+	thinQInPlace(q, nil, nil)
+	return q
+}
+
+// SubspaceDist returns ‖P_A − P_B‖_F for the column spaces of a and b,
+// which must have orthonormal columns, the same number of rows and the
+// same number of columns: √2·‖(I − AAᵀ)B‖_F, computed in O(nk²).
+func SubspaceDist(a, b mat.Matrix) float64 {
+	ra, ca := a.Dims()
+	rb, cb := b.Dims()
+	if ra != rb || ca != cb {
+		panic(errShape("SubspaceDist b", rb, cb, ra, ca))
+	}
+	var c, d mat.Dense
+	c.Mul(a.T(), b)
+	d.Mul(a, &c)
+	d.Sub(b, &d)
+	return math.Sqrt2 * mat.Norm(&d, 2)
+}
+
+// Subspace records under name the distance ‖P_X − UUᵀ‖_F between the
+// column space of X_t's left factor (orthonormalized) and the span of ref's
+// orthonormal columns (same column count as the factor).
+func Subspace(name string, ref *mat.Dense) Metric {
+	return Func(name, func(s *State) float64 {
+		return SubspaceDist(ref, Orthonormalize(s.X.L))
+	})
+}
