@@ -150,7 +150,7 @@ func TestScaledGDStepCheck(t *testing.T) {
 
 func TestPhaseChecks(t *testing.T) {
 	var c PhaseConfig
-	c = c.withDefaults()
+	c = c.WithDefaults()
 	lengths, err := ReferenceLengths(c)
 	if err != nil {
 		t.Fatal(err)

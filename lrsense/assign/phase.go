@@ -27,7 +27,8 @@ type PhaseConfig struct {
 	Seed uint64
 }
 
-func (c PhaseConfig) withDefaults() PhaseConfig {
+// WithDefaults returns c with every zero field set to its default.
+func (c PhaseConfig) WithDefaults() PhaseConfig {
 	def := func(v *int, d int) {
 		if *v == 0 {
 			*v = d
@@ -54,7 +55,7 @@ func (c PhaseConfig) withDefaults() PhaseConfig {
 
 // Problem returns the config's problem (the same for every call).
 func (c PhaseConfig) Problem() (*lrsense.Problem, error) {
-	c = c.withDefaults()
+	c = c.WithDefaults()
 	src := lrsense.NewSource(c.Seed)
 	sigma := make([]float64, c.R)
 	for i := range sigma {
@@ -74,7 +75,7 @@ func (c PhaseConfig) Problem() (*lrsense.Problem, error) {
 // Init returns U₀ = α·G (entries α·N(0, 1/N), r′ = R) with the same G for
 // every α.
 func (c PhaseConfig) Init(alpha float64) (lrsense.Factors, error) {
-	c = c.withDefaults()
+	c = c.WithDefaults()
 	return lrsense.RandomSym(c.N, c.R, alpha, lrsense.RowDim, lrsense.NewSource(c.Seed+1000))
 }
 
@@ -82,14 +83,14 @@ func (c PhaseConfig) Init(alpha float64) (lrsense.Factors, error) {
 // signal grows by about 1 + η·λ per step with λ = 1, so phase I lasts about
 // ln(1/α)/ln(1 + η) steps plus a constant.
 func (c PhaseConfig) Predicted() float64 {
-	c = c.withDefaults()
+	c = c.WithDefaults()
 	return 1 / math.Log1p(c.Step)
 }
 
 // ReferenceLengths measures the length of phase I for every α of the
 // config with the library's GD.
 func ReferenceLengths(c PhaseConfig) ([]float64, error) {
-	c = c.withDefaults()
+	c = c.WithDefaults()
 	p, err := c.Problem()
 	if err != nil {
 		return nil, err
@@ -128,7 +129,7 @@ func FitSlope(alphas, lengths []float64) float64 {
 // of the config) with the reference measurement.
 func CheckLengths(lengths []float64, c PhaseConfig) Result {
 	res := Result{Assignment: "small-init", Check: "lengths"}
-	c = c.withDefaults()
+	c = c.WithDefaults()
 	if len(lengths) != len(c.Alphas) {
 		res.Message = fmt.Sprintf("got %d lengths for %d values of α.", len(lengths), len(c.Alphas))
 		return res
@@ -161,7 +162,7 @@ func CheckLengths(lengths []float64, c PhaseConfig) Result {
 // 5%.
 func CheckSlope(slope float64, c PhaseConfig) Result {
 	res := Result{Assignment: "small-init", Check: "slope"}
-	c = c.withDefaults()
+	c = c.WithDefaults()
 	lengths, err := ReferenceLengths(c)
 	if err != nil {
 		res.Message = err.Error()
@@ -189,7 +190,7 @@ func CheckSlope(slope float64, c PhaseConfig) Result {
 // measured one: a good prediction is within 25%.
 func CheckPrediction(pred float64, c PhaseConfig) Result {
 	res := Result{Assignment: "small-init", Check: "prediction"}
-	c = c.withDefaults()
+	c = c.WithDefaults()
 	lengths, err := ReferenceLengths(c)
 	if err != nil {
 		res.Message = err.Error()

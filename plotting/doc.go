@@ -1,0 +1,24 @@
+// Package plotting draws the figures of the lrsense notebooks with
+// gonum.org/v1/plot and shows them inline in GoNB notebooks.
+//
+// The main paths:
+//
+//   - Convergence and Plot draw several Series (a Trajectory's metric through
+//     Traj, a trial aggregate through FromBand, or plain slices) on linear,
+//     log-y or log-log axes with a legend. On a log axis values are floored
+//     at Axes.Floor (DefaultFloor, 1e-16) so log(0) never panics, the axis
+//     limits are whole decades and every decade tick is labelled. NaN and ±Inf
+//     points (a diverging run) are left out and the legend entry says
+//     "(diverged)"; values outside explicit axis limits are clipped to them
+//     and the legend entry says "(clipped)".
+//   - HeatMap draws a matrix with row 0 on top and a colour bar (phase
+//     diagrams); Row puts figures side by side.
+//   - A Figure renders to SVG (fonts embedded), PNG, PDF, and shows itself in
+//     a notebook with Display (SVG inside HTML, which survives nbconvert's
+//     HTML export) or DisplayPNG. Outside a notebook the display functions do
+//     nothing, so the same code runs in go test.
+//   - HTMLTable, ShowTable and Live show result tables and in-place progress.
+//   - Quick, Pick, Claim and Repro implement the reproduction table every
+//     paper notebook ends with: one machine-readable line per claim,
+//     REPRO<TAB>notebook<TAB>claim-id<TAB>measured<TAB>target<TAB>PASS|FAIL.
+package plotting

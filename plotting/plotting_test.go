@@ -1,0 +1,451 @@
+package plotting
+
+import (
+	"bytes"
+	"image"
+	"image/color"
+	"image/png"
+	"math"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/plot"
+
+	"github.com/lrsense/lrsense/lrsense"
+)
+
+// geometric returns n values a·q^i at x = 0, step, 2·step, ….
+func geometric(n int, step, a, q float64) (x, y []float64) {
+	for i := range n {
+		x = append(x, float64(i)*step)
+		y = append(y, a*math.Pow(q, float64(i)*step))
+	}
+	return x, y
+}
+
+// hexColor is the SVG spelling of a palette colour.
+func hexColor(c color.Color) string {
+	r, g, b, _ := c.RGBA()
+	return "#" + strings.ToUpper(strings.TrimPrefix(
+		strings.Join([]string{hex2(r >> 8), hex2(g >> 8), hex2(b >> 8)}, ""), "#"))
+}
+
+func hex2(v uint32) string {
+	const d = "0123456789abcdef"
+	return string([]byte{d[v>>4], d[v&15]})
+}
+
+// legendTexts returns the texts of the SVG's <text> elements.
+func svgTexts(svg string) []string {
+	re := regexp.MustCompile(`(?s)<text[^>]*>([^<]*)</text>`)
+	var out []string
+	for _, m := range re.FindAllStringSubmatch(svg, -1) {
+		out = append(out, m[1])
+	}
+	return out
+}
+
+func has(texts []string, s string) bool {
+	for _, t := range texts {
+		if t == s {
+			return true
+		}
+	}
+	return false
+}
+
+func TestConvergenceSVG(t *testing.T) {
+	x, good := geometric(41, 5, 1, 0.9)
+	good[len(good)-1] = 0 // exact recovery: log(0) must not panic
+	_, med := geometric(41, 5, 0.5, 0.95)
+	lo := make([]float64, len(med))
+	hi := make([]float64, len(med))
+	for i, v := range med {
+		lo[i], hi[i] = v/3, 3*v
+	}
+	_, div := geometric(41, 5, 0.1, 1.3)
+	for i := 30; i < len(div); i++ {
+		div[i] = math.Inf(1)
+	}
+	div[35] = math.NaN()
+
+	f := Convergence("GD title", "relative error",
+		Series{Name: "good", X: x, Y: good},
+		Series{Name: "band", X: x, Y: med, Lo: lo, Hi: hi},
+		Series{Name: "blowup", X: x, Y: div, Dashed: true},
+	)
+	svg := f.SVG()
+	if strings.Contains(svg, "NaN") || strings.Contains(svg, "Inf") {
+		t.Errorf("SVG contains NaN or Inf")
+	}
+	if !strings.Contains(svg, "@font-face") {
+		t.Errorf("SVG has no embedded font")
+	}
+	texts := svgTexts(svg)
+	for _, want := range []string{"GD title", "relative error", "iteration", "good", "band", "blowup (diverged)", "1", "1e-6", "1e-12"} {
+		if !has(texts, want) {
+			t.Errorf("SVG has no text %q; texts: %q", want, texts)
+		}
+	}
+	// One stroke colour per series, and no fourth series.
+	for k := 0; k < 3; k++ {
+		if !strings.Contains(svg, "stroke:"+hexColor(palette10[k])) {
+			t.Errorf("SVG has no line of series %d (%s)", k, hexColor(palette10[k]))
+		}
+	}
+	if strings.Contains(svg, hexColor(palette10[3])) {
+		t.Errorf("SVG has a fourth series colour")
+	}
+	// The band is a translucent fill of the second colour.
+	// (The SVG back end rounds the un-premultiplied colour: #FF7F0E at
+	// alpha 0x50 is written #FE7E0D.)
+	if !strings.Contains(svg, "fill:#FE7E0D") || !strings.Contains(svg, "fill-opacity:0.31") {
+		t.Errorf("SVG has no translucent band of series 1")
+	}
+	// The floored zero puts the lower limit at the floor's decade.
+	p := f.Panels()[0]
+	if p.Y.Min != 1e-16 {
+		t.Errorf("y min = %g, want the floor 1e-16", p.Y.Min)
+	}
+	if _, ok := p.Y.Scale.(plot.LogScale); !ok {
+		t.Errorf("y axis is not logarithmic")
+	}
+	if png := f.PNG(); len(png) < 1000 {
+		t.Errorf("PNG of %d bytes", len(png))
+	}
+}
+
+func TestDegenerateSeries(t *testing.T) {
+	nan := math.NaN()
+	for _, ax := range []Axes{{}, {LogY: true}, {LogX: true, LogY: true}} {
+		f := Plot(ax,
+			Series{Name: "empty"},
+			Series{Name: "allnan", X: []float64{0, 1, 2}, Y: []float64{nan, nan, nan}, Lo: []float64{nan, nan, nan}, Hi: []float64{nan, 1, nan}},
+			Series{Name: "zeros", X: []float64{0, 1, 2}, Y: []float64{0, 0, 0}},
+			Series{Name: "neg", X: []float64{-1, 1, 2}, Y: []float64{-1, -2, 0}},
+		)
+		svg := f.SVG()
+		if strings.Contains(svg, "NaN") {
+			t.Errorf("%+v: SVG contains NaN", ax)
+		}
+		texts := svgTexts(svg)
+		for _, want := range []string{"empty (no data)", "allnan (no data)"} {
+			if !has(texts, want) {
+				t.Errorf("%+v: no legend entry %q; texts %q", ax, want, texts)
+			}
+		}
+		f.PNG()
+	}
+	// Nothing at all.
+	Plot(Axes{LogY: true}).SVG()
+	Convergence("", "").PNG()
+}
+
+func TestLogLog(t *testing.T) {
+	x := []float64{0, 1, 10, 100, 1000, 10000}
+	y := []float64{1, 1, 0.1, 0.01, 0.001, 1e-4}
+	f := Plot(Axes{XLabel: "alpha", YLabel: "err", LogX: true, LogY: true}, Scatter("pts", x, y))
+	p := f.Panels()[0]
+	if p.X.Min != 1 || p.X.Max != 1e4 || p.Y.Min != 1e-4 || p.Y.Max != 1 {
+		t.Errorf("ranges x [%g, %g] y [%g, %g], want x [1, 1e4] y [1e-4, 1]", p.X.Min, p.X.Max, p.Y.Min, p.Y.Max)
+	}
+	texts := svgTexts(f.SVG())
+	for _, want := range []string{"alpha", "err", "pts", "1", "10", "100", "1000", "1e4", "0.1", "0.01", "1e-3", "1e-4"} {
+		if !has(texts, want) {
+			t.Errorf("no text %q; texts %q", want, texts)
+		}
+	}
+}
+
+func TestClippedAndLimits(t *testing.T) {
+	x := []float64{1, 2, 3}
+	f := Plot(Axes{LogY: true, YMin: 1e-6, YMax: 10}, Series{Name: "s", X: x, Y: []float64{1e3, 1, 1e-9}})
+	if !has(svgTexts(f.SVG()), "s (clipped)") {
+		t.Errorf("no clipped legend entry")
+	}
+	p := f.Panels()[0]
+	if p.Y.Min != 1e-6 || p.Y.Max != 10 {
+		t.Errorf("y range [%g, %g], want [1e-6, 10]", p.Y.Min, p.Y.Max)
+	}
+	// Linear [0, 1] limits (success probabilities).
+	f = Plot(Axes{YMin: 0, YMax: 1}, Series{Name: "p", X: x, Y: []float64{0.2, 0.5, 0.7}})
+	if p := f.Panels()[0]; p.Y.Min != 0 || p.Y.Max != 1 {
+		t.Errorf("linear y range [%g, %g], want [0, 1]", p.Y.Min, p.Y.Max)
+	}
+}
+
+func TestDecadeTicks(t *testing.T) {
+	for _, c := range []struct {
+		min, max  float64
+		decades   int
+		minLabels int
+	}{
+		{1e-16, 1, 17, 3},
+		{1e-3, 1e-2, 2, 2},
+		{0.1, 1, 2, 2},
+		{1e-30, 1e30, 61, 5},
+		{2, 8, 0, 2},
+	} {
+		ticks := decadeTicks{}.Ticks(c.min, c.max)
+		var dec, lab int
+		for _, tk := range ticks {
+			e := math.Log10(tk.Value)
+			if math.Abs(e-math.Round(e)) < 1e-9 {
+				dec++
+			}
+			if tk.Label != "" {
+				lab++
+			}
+			if tk.Value < c.min*(1-1e-12) || tk.Value > c.max*(1+1e-12) {
+				t.Errorf("[%g, %g]: tick %g outside the range", c.min, c.max, tk.Value)
+			}
+		}
+		if dec != c.decades || lab < c.minLabels || lab > 8 {
+			t.Errorf("[%g, %g]: %d decade ticks, %d labels; want %d decades, %d to 8 labels", c.min, c.max, dec, lab, c.decades, c.minLabels)
+		}
+	}
+}
+
+func TestTrajAndBand(t *testing.T) {
+	tr := &lrsense.Trajectory{
+		Names:  []string{"relerr", "loss"},
+		Iter:   []int{0, 10, 20},
+		Values: [][]float64{{1, 0.1, 0.01}, {2, 0.2, math.Inf(1)}},
+		Status: lrsense.NonFinite,
+	}
+	s := Traj(tr, "relerr", "")
+	if s.Name != "relerr" || len(s.X) != 3 || s.X[2] != 20 || s.Y[1] != 0.1 || !s.Diverged {
+		t.Errorf("Traj = %+v", s)
+	}
+	if !has(svgTexts(Convergence("", "", s).SVG()), "relerr (diverged)") {
+		t.Errorf("a NonFinite run is not marked diverged")
+	}
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Errorf("Traj of a missing metric did not panic")
+			}
+		}()
+		Traj(tr, "nosuch", "")
+	}()
+	b := lrsense.Band{Name: "relerr", Iter: []int{0, 5}, Median: []float64{1, 0.5}, Lo: []float64{0.5, 0.2}, Hi: []float64{2, 1}}
+	s = FromBand(b, "GD")
+	if s.Name != "GD" || s.X[1] != 5 || s.Lo[1] != 0.2 || s.Hi[0] != 2 {
+		t.Errorf("FromBand = %+v", s)
+	}
+}
+
+func TestRowSharesY(t *testing.T) {
+	a := Convergence("a", "", Series{Name: "a", X: []float64{0, 1}, Y: []float64{1, 1e-3}})
+	b := Convergence("b", "", Series{Name: "b", X: []float64{0, 1}, Y: []float64{10, 1e-8}})
+	r := Row(a, b)
+	for i, p := range r.Panels() {
+		if p.Y.Min != 1e-8 || p.Y.Max != 10 {
+			t.Errorf("panel %d y range [%g, %g], want [1e-8, 10]", i, p.Y.Min, p.Y.Max)
+		}
+	}
+	w, h := r.size()
+	if w <= h || w != 2*RowPanelWidth {
+		t.Errorf("row size %v × %v", w, h)
+	}
+	// A heat map does not share.
+	hm := HeatMap("", "", "", mat.NewDense(2, 2, []float64{0, 1, 2, 3}), nil, nil)
+	r = Row(Convergence("", "", Series{X: []float64{0, 1}, Y: []float64{1, 2}}), hm)
+	if p := r.Panels()[1]; p.Y.Min != -0.5 || p.Y.Max != 1.5 {
+		t.Errorf("heat map y range changed to [%g, %g]", p.Y.Min, p.Y.Max)
+	}
+	r.PNG()
+	r.SVG()
+}
+
+func TestHeatMapRowZeroOnTop(t *testing.T) {
+	// Row 0 is high, every other row low.
+	z := mat.NewDense(5, 4, nil)
+	for j := range 4 {
+		z.Set(0, j, 1)
+	}
+	f := HeatMap("phase", "m", "r", z, []float64{10, 20, 30, 40}, []float64{1, 2, 3, 4, 5})
+	img, err := png.Decode(bytes.NewReader(f.PNG()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cols := sequential().Palette(255).Colors()
+	high, low := cols[len(cols)-1], cols[0]
+	near := func(a, b color.Color) bool {
+		ar, ag, ab, _ := a.RGBA()
+		br, bg, bb, _ := b.RGBA()
+		d := func(u, v uint32) bool { return math.Abs(float64(u>>8)-float64(v>>8)) <= 6 }
+		return d(ar, br) && d(ag, bg) && d(ab, bb)
+	}
+	// Scan the heat map panel, left of the colour bar.
+	bnd := img.Bounds()
+	var yHigh, yLow, nHigh, nLow float64
+	for y := bnd.Min.Y; y < bnd.Max.Y; y++ {
+		for x := bnd.Min.X; x < bnd.Min.X+bnd.Dx()*3/4; x++ {
+			c := img.At(x, y)
+			switch {
+			case near(c, high):
+				yHigh += float64(y)
+				nHigh++
+			case near(c, low):
+				yLow += float64(y)
+				nLow++
+			}
+		}
+	}
+	if nHigh == 0 || nLow == 0 {
+		t.Fatalf("found %v high and %v low pixels", nHigh, nLow)
+	}
+	yHigh /= nHigh
+	yLow /= nLow
+	if !(yHigh < yLow) {
+		t.Errorf("row 0 (high) is drawn at mean pixel row %.0f, below the others at %.0f", yHigh, yLow)
+	}
+	// Row 0 covers a fifth of the cells.
+	if frac := nHigh / (nHigh + nLow); frac < 0.15 || frac > 0.25 {
+		t.Errorf("high cells cover %.2f of the heat map, want 0.2", frac)
+	}
+	texts := svgTexts(f.SVG())
+	for _, want := range []string{"phase", "m", "r", "10", "40", "1", "5"} {
+		if !has(texts, want) {
+			t.Errorf("no text %q in %q", want, texts)
+		}
+	}
+	// Constant and all-NaN matrices, and ZRange, do not panic.
+	HeatMap("", "", "", mat.NewDense(2, 3, []float64{1, 1, 1, 1, 1, 1}), nil, nil).PNG()
+	nan := math.NaN()
+	HeatMap("", "", "", mat.NewDense(1, 2, []float64{nan, nan}), nil, nil).ZRange(0, 1).SVG()
+}
+
+func TestSave(t *testing.T) {
+	dir := t.TempDir()
+	f := Convergence("t", "y", Series{Name: "s", X: []float64{0, 1, 2}, Y: []float64{1, 0.1, 0.01}})
+	magic := map[string]string{".svg": "<?xml", ".png": "\x89PNG", ".pdf": "%PDF"}
+	for ext, m := range magic {
+		path := filepath.Join(dir, "f"+ext)
+		if err := f.Save(path); err != nil {
+			t.Fatalf("Save(%s): %v", ext, err)
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.HasPrefix(b, []byte(m)) {
+			t.Errorf("%s file starts with %q", ext, b[:min(len(b), 8)])
+		}
+	}
+	if err := f.Save(filepath.Join(dir, "f.xyz")); err == nil {
+		t.Errorf("Save to .xyz did not fail")
+	}
+	if err := f.Save(filepath.Join(dir, "noext")); err == nil {
+		t.Errorf("Save without extension did not fail")
+	}
+}
+
+func TestSize(t *testing.T) {
+	f := Convergence("", "")
+	w, h := f.size()
+	if w != DefaultWidth || math.Abs(float64(w/h)-phi) > 1e-9 {
+		t.Errorf("default size %v × %v", w, h)
+	}
+	f.Width = 300
+	if w, h = f.size(); w != 300 || math.Abs(float64(w/h)-phi) > 1e-9 {
+		t.Errorf("size with width 300: %v × %v", w, h)
+	}
+	f.Height = 100
+	if w, h = f.size(); w != 300 || h != 100 {
+		t.Errorf("size 300 × 100: %v × %v", w, h)
+	}
+	img, err := png.Decode(bytes.NewReader(f.PNG()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := img.Bounds(); b.Dx() != 400 || b.Dy() != 133 { // 300pt at 96 dpi
+		t.Errorf("PNG is %v", b)
+	}
+	_ = image.Point{}
+}
+
+func TestFit(t *testing.T) {
+	x := []float64{0, 1, 2, 4, 8, math.NaN()}
+	y := []float64{5, 3, 12, 48, 192, 1}
+	s, c, r2 := Fit(x, y, true, true) // y = 3 x² on x > 0
+	if math.Abs(s-2) > 1e-12 || math.Abs(c-math.Log10(3)) > 1e-12 || math.Abs(r2-1) > 1e-12 {
+		t.Errorf("Fit = %g, %g, %g; want 2, log10(3), 1", s, c, r2)
+	}
+	s, c, r2 = Fit([]float64{1, 2, 3}, []float64{1, 3, 2}, false, false)
+	if math.Abs(s-0.5) > 1e-12 || math.Abs(c-1) > 1e-12 || math.Abs(r2-0.25) > 1e-12 {
+		t.Errorf("linear Fit = %g, %g, %g; want 0.5, 1, 0.25", s, c, r2)
+	}
+	if s, _, _ := Fit([]float64{1, 1}, []float64{1, 2}, false, false); !math.IsNaN(s) {
+		t.Errorf("Fit of a vertical line = %g, want NaN", s)
+	}
+	l := FitLine("", []float64{-1, 2, 8}, 2, math.Log10(3), true, true)
+	if l.Name != "slope 2" || len(l.X) != 2 || l.X[0] != 2 || math.Abs(l.Y[1]-192) > 1e-9 || !l.Dashed {
+		t.Errorf("FitLine = %+v", l)
+	}
+}
+
+func TestReproLines(t *testing.T) {
+	var b bytes.Buffer
+	ok := repro(&b, false, "nb\t1", []Claim{
+		AtMost("rate", "linear\nrate", "0.5", 0.25, 0.5),
+		{ID: "id\twith tab", Measured: "1\n2", Target: "t", Pass: false},
+	})
+	if ok {
+		t.Errorf("Repro returned true with a failing claim")
+	}
+	lines := strings.Split(b.String(), "\n")
+	want := []string{
+		"REPRO\tnb 1\trate\t0.25\t<= 0.5\tPASS",
+		"REPRO\tnb 1\tid with tab\t1 2\tt\tFAIL",
+	}
+	for i, w := range want {
+		if lines[i] != w {
+			t.Errorf("line %d = %q, want %q", i, lines[i], w)
+		}
+	}
+	if !repro(&b, false, "nb", nil) {
+		t.Errorf("Repro of no claims returned false")
+	}
+	if c := Between("b", "", "", math.NaN(), 0, 1); c.Pass || c.Measured != "NaN" {
+		t.Errorf("NaN claim = %+v", c)
+	}
+	if c := AtLeast("a", "", "", 0.999, 0.99); !c.Pass || c.Target != ">= 0.99" {
+		t.Errorf("AtLeast claim = %+v", c)
+	}
+	h := reproHTML("nb", []string{"claim"}, [][]string{{"PASS"}, {"FAIL"}}, false)
+	if !strings.Contains(h, "color:#1a7f37") || !strings.Contains(h, "color:#cf222e") || strings.Count(h, "style=") != strings.Count(h, `"`)/2-0 && false {
+		t.Errorf("verdicts not coloured: %s", h)
+	}
+}
+
+func TestHTMLTable(t *testing.T) {
+	h := HTMLTable([]string{"a<b", "c"}, [][]string{{"1", "<script>"}})
+	if strings.Contains(h, "<script>") || !strings.Contains(h, "&lt;script&gt;") || strings.Count(h, "<td") != 2 || strings.Count(h, "<th ") != 2 {
+		t.Errorf("HTMLTable = %s", h)
+	}
+}
+
+func TestQuick(t *testing.T) {
+	t.Setenv("LRSENSE_SCALE", "quick")
+	if !Quick() || Pick(100, 10) != 10 {
+		t.Errorf("quick scale not seen")
+	}
+	t.Setenv("LRSENSE_SCALE", "")
+	if Quick() || Pick("paper", "quick") != "paper" {
+		t.Errorf("paper scale not seen")
+	}
+}
+
+func TestLiveOutsideNotebook(t *testing.T) {
+	l := NewLive("run")
+	for i := 0; i <= 3; i++ {
+		l.Progress(i, 3, "step")
+	}
+	l.Figure(Convergence("", ""))
+}
