@@ -230,11 +230,18 @@ func (f *Figure) Save(path string) (err error) {
 // Display shows the figure in the running GoNB notebook as SVG (inside
 // HTML, so it survives nbconvert's HTML export). Outside a notebook it does
 // nothing.
+//
+// Display, like every display function of this package, returns only after
+// GoNB has received the content (gonbui.Sync): GoNB v0.11.1 closes its end
+// of the display pipe when the cell's program exits, so content still in
+// the pipe at that moment was lost (seen with nbconvert: figures shown last
+// in a cell went missing from the executed notebook).
 func (f *Figure) Display() {
 	if !gonbui.IsNotebook {
 		return
 	}
 	gonbui.DisplaySvg(f.SVG())
+	gonbui.Sync()
 }
 
 // DisplayPNG shows the figure in the running GoNB notebook as a PNG image.
@@ -244,4 +251,5 @@ func (f *Figure) DisplayPNG() {
 		return
 	}
 	gonbui.DisplayPng(f.PNG())
+	gonbui.Sync()
 }

@@ -91,6 +91,7 @@ func repro(w io.Writer, notebook bool, name string, claims []Claim) bool {
 	}
 	if notebook {
 		gonbui.DisplayHTML(reproHTML(name, header, rows, all))
+		gonbui.Sync()
 	}
 	for _, c := range claims {
 		fmt.Fprintf(w, "REPRO\t%s\t%s\t%s\t%s\t%s\n", field(name), field(c.ID), field(c.Measured), field(c.Target), c.Verdict())

@@ -466,7 +466,8 @@ func withAlpha(c color.Color, a uint8) color.Color {
 }
 
 // legendBox is a plotter drawing a translucent white box under the legend
-// (top right) so that curves behind it do not obscure it.
+// (top right) so that the labels stay readable over curves; it is
+// only 60% opaque so that the data behind it still shows.
 type legendBox struct{ names []string }
 
 // Plot implements plot.Plotter.
@@ -484,6 +485,6 @@ func (b legendBox) Plot(c draw.Canvas, p *plot.Plot) {
 		Min: vg.Point{X: c.Max.X - w - m, Y: c.Max.Y - h - m},
 		Max: vg.Point{X: c.Max.X + m, Y: c.Max.Y + m},
 	}
-	c.SetColor(color.NRGBA{R: 255, G: 255, B: 255, A: 0xd0})
+	c.SetColor(color.NRGBA{R: 255, G: 255, B: 255, A: 0x99})
 	c.Fill(r.Path())
 }

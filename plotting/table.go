@@ -42,6 +42,7 @@ func HTMLTable(header []string, rows [][]string) string {
 func ShowTable(header []string, rows [][]string) {
 	if gonbui.IsNotebook {
 		gonbui.DisplayHTML(HTMLTable(header, rows))
+		gonbui.Sync()
 		return
 	}
 	writeText(os.Stdout, header, rows)
@@ -129,6 +130,9 @@ func (l *Live) Progress(done, total int, msg string) {
 	gonbui.UpdateHTML(l.progID, fmt.Sprintf(
 		`<div style="font-family:sans-serif;font-size:90%%"><b>%s</b> <progress value="%d" max="%d" style="width:30em"></progress> %d/%d (%.0f%%) %v%s %s</div>`,
 		html.EscapeString(l.title), done, max(total, 1), done, total, 100*frac, elapsed, eta, html.EscapeString(msg)))
+	if final {
+		gonbui.Sync()
+	}
 }
 
 // Figure shows f below the progress bar, replacing the figure shown by the
@@ -139,4 +143,5 @@ func (l *Live) Figure(f *Figure) {
 		return
 	}
 	gonbui.UpdateHTML(l.figID, `<img src="data:image/png;base64,`+base64.StdEncoding.EncodeToString(f.PNG())+`">`)
+	gonbui.Sync()
 }
