@@ -133,7 +133,7 @@ func readInputs(t *testing.T, root string) {
 		}
 		if d.IsDir() {
 			switch d.Name() {
-			case ".git", "reproduced", ".ipynb_checkpoints", ".gonb_cache":
+			case ".git", "reproduced", ".ipynb_checkpoints", ".gonb_cache", "node_modules":
 				return filepath.SkipDir
 			}
 			return nil
