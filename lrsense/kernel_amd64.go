@@ -1,0 +1,40 @@
+package lrsense
+
+import "golang.org/x/sys/cpu"
+
+// avxKernels use AVX2 and FMA (kernel_amd64.s).
+var avxKernels = kernels{name: "avx2", asm: true}
+
+// hasAsmKernels reports whether the CPU can run the assembly kernels.
+var hasAsmKernels = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+
+func init() {
+	if hasAsmKernels {
+		fastKernels = avxKernels
+	}
+}
+
+//go:noescape
+func dot4AVXAsm(a, x *float64, n int, out *[4]float64)
+
+//go:noescape
+func axpy4AVXAsm(dst, a *float64, n int, r *[4]float64)
+
+func dot4Asm(out *[4]float64, a, x []float64) {
+	n := len(x)
+	if n == 0 {
+		*out = [4]float64{}
+		return
+	}
+	_ = a[4*n-1]
+	dot4AVXAsm(&a[0], &x[0], n, out)
+}
+
+func axpy4Asm(dst, a []float64, r *[4]float64) {
+	n := len(dst)
+	if n == 0 {
+		return
+	}
+	_ = a[4*n-1]
+	axpy4AVXAsm(&dst[0], &a[0], n, r)
+}

@@ -1,0 +1,167 @@
+#include "textflag.h"
+
+// func dot4AVXAsm(a, x *float64, n int, out *[4]float64)
+//
+// out[j] = Σ_k a[j·n+k]·x[k] for j = 0..3. Each row keeps two 4-wide FMA
+// accumulators over 8 elements a step; a remaining group of 4 goes to the
+// first; the lanes are then summed and the last n mod 4 elements added with
+// scalar FMAs. The order depends only on n, so the result is deterministic.
+TEXT ·dot4AVXAsm(SB), NOSPLIT, $0-32
+	MOVQ a+0(FP), SI
+	MOVQ x+8(FP), DI
+	MOVQ n+16(FP), CX
+	MOVQ out+24(FP), DX
+	MOVQ CX, BX
+	SHLQ $3, BX
+	LEAQ (SI)(BX*1), R8
+	LEAQ (R8)(BX*1), R9
+	LEAQ (R9)(BX*1), R10
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	VXORPD Y4, Y4, Y4
+	VXORPD Y5, Y5, Y5
+	VXORPD Y6, Y6, Y6
+	VXORPD Y7, Y7, Y7
+	XORQ AX, AX
+	MOVQ CX, R11
+	ANDQ $-8, R11
+
+dloop8:
+	CMPQ AX, R11
+	JGE  dtail4
+	VMOVUPD (DI)(AX*8), Y8
+	VMOVUPD 32(DI)(AX*8), Y9
+	VFMADD231PD (SI)(AX*8), Y8, Y0
+	VFMADD231PD 32(SI)(AX*8), Y9, Y1
+	VFMADD231PD (R8)(AX*8), Y8, Y2
+	VFMADD231PD 32(R8)(AX*8), Y9, Y3
+	VFMADD231PD (R9)(AX*8), Y8, Y4
+	VFMADD231PD 32(R9)(AX*8), Y9, Y5
+	VFMADD231PD (R10)(AX*8), Y8, Y6
+	VFMADD231PD 32(R10)(AX*8), Y9, Y7
+	ADDQ $8, AX
+	JMP  dloop8
+
+dtail4:
+	VADDPD Y1, Y0, Y0
+	VADDPD Y3, Y2, Y2
+	VADDPD Y5, Y4, Y4
+	VADDPD Y7, Y6, Y6
+	MOVQ   CX, R11
+	SUBQ   AX, R11
+	CMPQ   R11, $4
+	JLT    dhsum
+	VMOVUPD (DI)(AX*8), Y8
+	VFMADD231PD (SI)(AX*8), Y8, Y0
+	VFMADD231PD (R8)(AX*8), Y8, Y2
+	VFMADD231PD (R9)(AX*8), Y8, Y4
+	VFMADD231PD (R10)(AX*8), Y8, Y6
+	ADDQ $4, AX
+
+dhsum:
+	VEXTRACTF128 $1, Y0, X1
+	VADDPD       X1, X0, X0
+	VUNPCKHPD    X0, X0, X1
+	VADDSD       X1, X0, X0
+	VEXTRACTF128 $1, Y2, X3
+	VADDPD       X3, X2, X2
+	VUNPCKHPD    X2, X2, X3
+	VADDSD       X3, X2, X2
+	VEXTRACTF128 $1, Y4, X5
+	VADDPD       X5, X4, X4
+	VUNPCKHPD    X4, X4, X5
+	VADDSD       X5, X4, X4
+	VEXTRACTF128 $1, Y6, X7
+	VADDPD       X7, X6, X6
+	VUNPCKHPD    X6, X6, X7
+	VADDSD       X7, X6, X6
+
+dscalar:
+	CMPQ AX, CX
+	JGE  ddone
+	VMOVSD (DI)(AX*8), X8
+	VFMADD231SD (SI)(AX*8), X8, X0
+	VFMADD231SD (R8)(AX*8), X8, X2
+	VFMADD231SD (R9)(AX*8), X8, X4
+	VFMADD231SD (R10)(AX*8), X8, X6
+	INCQ AX
+	JMP  dscalar
+
+ddone:
+	VMOVSD X0, 0(DX)
+	VMOVSD X2, 8(DX)
+	VMOVSD X4, 16(DX)
+	VMOVSD X6, 24(DX)
+	VZEROUPPER
+	RET
+
+// func axpy4AVXAsm(dst, a *float64, n int, r *[4]float64)
+//
+// dst[k] = fma(r3, a3[k], fma(r2, a2[k], fma(r1, a1[k], fma(r0, a0[k], dst[k])))):
+// every element gets the same chain of FMAs, vector or scalar.
+TEXT ·axpy4AVXAsm(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ a+8(FP), SI
+	MOVQ n+16(FP), CX
+	MOVQ r+24(FP), DX
+	MOVQ CX, BX
+	SHLQ $3, BX
+	LEAQ (SI)(BX*1), R8
+	LEAQ (R8)(BX*1), R9
+	LEAQ (R9)(BX*1), R10
+	VBROADCASTSD 0(DX), Y12
+	VBROADCASTSD 8(DX), Y13
+	VBROADCASTSD 16(DX), Y14
+	VBROADCASTSD 24(DX), Y15
+	XORQ AX, AX
+	MOVQ CX, R11
+	ANDQ $-8, R11
+
+aloop8:
+	CMPQ AX, R11
+	JGE  atail4
+	VMOVUPD (DI)(AX*8), Y0
+	VMOVUPD 32(DI)(AX*8), Y1
+	VFMADD231PD (SI)(AX*8), Y12, Y0
+	VFMADD231PD 32(SI)(AX*8), Y12, Y1
+	VFMADD231PD (R8)(AX*8), Y13, Y0
+	VFMADD231PD 32(R8)(AX*8), Y13, Y1
+	VFMADD231PD (R9)(AX*8), Y14, Y0
+	VFMADD231PD 32(R9)(AX*8), Y14, Y1
+	VFMADD231PD (R10)(AX*8), Y15, Y0
+	VFMADD231PD 32(R10)(AX*8), Y15, Y1
+	VMOVUPD Y0, (DI)(AX*8)
+	VMOVUPD Y1, 32(DI)(AX*8)
+	ADDQ $8, AX
+	JMP  aloop8
+
+atail4:
+	MOVQ CX, R11
+	SUBQ AX, R11
+	CMPQ R11, $4
+	JLT  ascalar
+	VMOVUPD (DI)(AX*8), Y0
+	VFMADD231PD (SI)(AX*8), Y12, Y0
+	VFMADD231PD (R8)(AX*8), Y13, Y0
+	VFMADD231PD (R9)(AX*8), Y14, Y0
+	VFMADD231PD (R10)(AX*8), Y15, Y0
+	VMOVUPD Y0, (DI)(AX*8)
+	ADDQ $4, AX
+
+ascalar:
+	CMPQ AX, CX
+	JGE  adone
+	VMOVSD (DI)(AX*8), X0
+	VFMADD231SD (SI)(AX*8), X12, X0
+	VFMADD231SD (R8)(AX*8), X13, X0
+	VFMADD231SD (R9)(AX*8), X14, X0
+	VFMADD231SD (R10)(AX*8), X15, X0
+	VMOVSD X0, (DI)(AX*8)
+	INCQ AX
+	JMP  ascalar
+
+adone:
+	VZEROUPPER
+	RET

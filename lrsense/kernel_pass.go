@@ -1,0 +1,272 @@
+package lrsense
+
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+)
+
+// rowMatrix holds the m measurement rows of a dense operator, each of
+// length c and already scaled by 1/√m, row-major in one slice, and makes
+// the passes over them: r = A·x (− y), g = Aᵀ·r, or both fused so that each
+// block of four rows is read from memory once, its residuals formed while
+// it is in cache and added into g at once.
+//
+// The rows are cut into a fixed number of chunks that depends only on m and
+// c. Each chunk sums its part of g separately, and the chunk sums are added
+// in chunk order. Chunks run in parallel on the calling goroutine and the
+// package's pass helpers, but which goroutine runs a chunk does not change
+// any result: a pass gives bit-identical results whatever the number of
+// workers (see passWorkers).
+type rowMatrix struct {
+	m, c   int
+	a      []float64
+	chunk  int // rows per chunk, a multiple of 4
+	nchunk int
+
+	mu   sync.Mutex
+	free []*passWork // workspaces of finished passes, for reuse
+}
+
+// passChunkElems is the least number of entries in a chunk (about 0.5 MB)
+// worth handing to another goroutine. Tests lower it to get many chunks on
+// small operators.
+var passChunkElems = 1 << 16
+
+const (
+	// passMaxChunks caps the number of chunks, and so the number of
+	// partial sums of g a pass keeps and adds.
+	passMaxChunks = 16
+	// passReduceCols is the number of entries of g per task when the
+	// chunk sums are added.
+	passReduceCols = 2048
+)
+
+func newRowMatrix(m, c int, a []float64) *rowMatrix {
+	n := min(max(m*c/passChunkElems, 1), passMaxChunks, (m+3)/4)
+	rows := (m + n - 1) / n
+	rows = (rows + 3) &^ 3
+	return &rowMatrix{m: m, c: c, a: a, chunk: rows, nchunk: (m + rows - 1) / rows}
+}
+
+// row returns row i.
+func (rm *rowMatrix) row(i int) []float64 { return rm.a[i*rm.c : (i+1)*rm.c] }
+
+// passWork is the workspace of one pass. The operators' own scratch
+// vectors (packed or copied x, g, y) live here too, so that operators are
+// safe for concurrent use: each concurrent pass takes its own workspace.
+type passWork struct {
+	parts   [][]float64 // sums of g of chunks 1, 2, …
+	x, g, y []float64   // operator scratch, sized by the operator
+	job     passJob
+}
+
+// getWork returns a free workspace, or a new one.
+func (rm *rowMatrix) getWork() *passWork {
+	rm.mu.Lock()
+	if n := len(rm.free); n > 0 {
+		w := rm.free[n-1]
+		rm.free = rm.free[:n-1]
+		rm.mu.Unlock()
+		return w
+	}
+	rm.mu.Unlock()
+	w := &passWork{parts: make([][]float64, rm.nchunk-1)}
+	for i := range w.parts {
+		w.parts[i] = make([]float64, rm.c)
+	}
+	return w
+}
+
+// putWork returns w for reuse.
+func (rm *rowMatrix) putWork(w *passWork) {
+	w.job = passJob{}
+	rm.mu.Lock()
+	rm.free = append(rm.free, w)
+	rm.mu.Unlock()
+}
+
+// workBytes returns the size of the chunk sums of one workspace.
+func (rm *rowMatrix) workBytes() int { return 8 * (rm.nchunk - 1) * rm.c }
+
+type passMode int
+
+const (
+	modeApply   passMode = iota // r = A·x, or A·x − y when y is not nil
+	modeAdjoint                 // g = Aᵀ·r
+	modeFused                   // r = A·x − y and g = Aᵀ·r
+)
+
+// pass makes one pass with kernels k. Slices have length m (r, y) or c
+// (x, g); y may be nil in modeApply, g is not used there, x not in
+// modeAdjoint. r may alias y.
+func (rm *rowMatrix) pass(w *passWork, k kernels, mode passMode, g, r, x, y []float64) {
+	j := &w.job
+	*j = passJob{rm: rm, k: k, mode: mode, g: g, r: r, x: x, y: y, parts: w.parts, ntask: rm.nchunk}
+	j.dispatch()
+	if mode != modeApply && rm.nchunk > 1 {
+		j.phase = 1
+		j.ntask = (rm.c + passReduceCols - 1) / passReduceCols
+		j.dispatch()
+	}
+	*j = passJob{}
+}
+
+// passJob is one phase of a pass, split into tasks that goroutines take in
+// turn: the chunks (phase 0), then column ranges of the sum of the chunk
+// sums (phase 1).
+type passJob struct {
+	rm         *rowMatrix
+	k          kernels
+	mode       passMode
+	g, r, x, y []float64
+	parts      [][]float64
+	phase      int
+	ntask      int
+	next       atomic.Int64
+	wg         sync.WaitGroup
+}
+
+// passWorkers is the number of goroutines a pass may use, the caller
+// included; 0 means GOMAXPROCS. Results do not depend on it; tests set it.
+var passWorkers atomic.Int64
+
+// passHelpers receives jobs for the helper goroutines. It is unbuffered:
+// a job goes only to a helper that is idle, so a pass never waits for one.
+var passHelpers = make(chan *passJob)
+
+var helperState struct {
+	mu sync.Mutex
+	n  atomic.Int64
+}
+
+// ensureHelpers starts helper goroutines until there are n. They live as
+// long as the program and are parked while idle.
+func ensureHelpers(n int) {
+	if int(helperState.n.Load()) >= n {
+		return
+	}
+	helperState.mu.Lock()
+	defer helperState.mu.Unlock()
+	for int(helperState.n.Load()) < n {
+		helperState.n.Add(1)
+		go func() {
+			for j := range passHelpers {
+				j.work()
+				j.wg.Done()
+			}
+		}()
+	}
+}
+
+func (j *passJob) dispatch() {
+	j.next.Store(0)
+	workers := int(passWorkers.Load())
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	if helpers := min(workers, j.ntask) - 1; helpers > 0 {
+		ensureHelpers(helpers)
+	send:
+		for h := 0; h < helpers; h++ {
+			j.wg.Add(1)
+			select {
+			case passHelpers <- j:
+			default:
+				j.wg.Done()
+				break send
+			}
+		}
+	}
+	j.work()
+	j.wg.Wait()
+}
+
+// work runs tasks until none is left.
+func (j *passJob) work() {
+	for {
+		t := int(j.next.Add(1) - 1)
+		if t >= j.ntask {
+			return
+		}
+		if j.phase == 0 {
+			j.chunk(t)
+		} else {
+			j.reduce(t)
+		}
+	}
+}
+
+// chunk runs the pass over the rows of chunk q.
+func (j *passJob) chunk(q int) {
+	rm := j.rm
+	c := rm.c
+	lo := q * rm.chunk
+	hi := min(rm.m, lo+rm.chunk)
+	var dst []float64
+	if j.mode != modeApply {
+		if q == 0 {
+			dst = j.g[:c]
+		} else {
+			dst = j.parts[q-1][:c]
+		}
+		clear(dst)
+	}
+	r, x, y := j.r, j.x, j.y
+	i := lo
+	for ; i+4 <= hi; i += 4 {
+		blk := rm.a[i*c : (i+4)*c]
+		var rr [4]float64
+		switch j.mode {
+		case modeApply:
+			j.k.dot4(&rr, blk, x)
+			if y != nil {
+				rr[0] -= y[i]
+				rr[1] -= y[i+1]
+				rr[2] -= y[i+2]
+				rr[3] -= y[i+3]
+			}
+			copy(r[i:i+4], rr[:])
+		case modeAdjoint:
+			copy(rr[:], r[i:i+4])
+			j.k.axpy4(dst, blk, &rr)
+		case modeFused:
+			j.k.dot4(&rr, blk, x)
+			rr[0] -= y[i]
+			rr[1] -= y[i+1]
+			rr[2] -= y[i+2]
+			rr[3] -= y[i+3]
+			copy(r[i:i+4], rr[:])
+			j.k.axpy4(dst, blk, &rr)
+		}
+	}
+	for ; i < hi; i++ {
+		row := rm.a[i*c : (i+1)*c]
+		var ri float64
+		if j.mode == modeAdjoint {
+			ri = r[i]
+		} else {
+			ri = dot1(row, x)
+			if y != nil {
+				ri -= y[i]
+			}
+			r[i] = ri
+		}
+		if j.mode != modeApply {
+			axpy1(dst, row, ri)
+		}
+	}
+}
+
+// reduce adds the chunk sums into g for columns of task t, in chunk order.
+func (j *passJob) reduce(t int) {
+	lo := t * passReduceCols
+	hi := min(j.rm.c, lo+passReduceCols)
+	g := j.g[lo:hi]
+	for _, p := range j.parts {
+		p = p[lo:hi]
+		for k := range g {
+			g[k] += p[k]
+		}
+	}
+}
