@@ -205,9 +205,13 @@ func TestRunChecks(t *testing.T) {
 	for i := range gd {
 		t.Logf("κ=%g: GD %d its (final %.2g), ScaledGD %d its", PrecondKappas[i], gd[i].Stats.Iterations, gd[i].Stats.RelErr, sc[i].Stats.Iterations)
 	}
-	r, _, _ = RunPreconditioning(func(p *lrsense.Problem, x *mat.Dense, eta, lambda float64) *mat.Dense {
+	r, gd, sc = RunPreconditioning(func(p *lrsense.Problem, x *mat.Dense, eta, lambda float64) *mat.Dense {
 		n, k := x.Dims()
 		return mat.NewDense(n, k, nil)
 	})
 	expect(t, r, false, "did not reach")
+	// A failing step still gives every panel something to plot.
+	if len(gd) != len(PrecondKappas) || len(sc) != len(PrecondKappas) {
+		t.Errorf("failing step: %d GD and %d ScaledGD trajectories, want %d each", len(gd), len(sc), len(PrecondKappas))
+	}
 }

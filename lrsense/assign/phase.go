@@ -3,6 +3,7 @@ package assign
 import (
 	"fmt"
 	"math"
+	"sync"
 
 	"gonum.org/v1/gonum/stat"
 
@@ -87,10 +88,34 @@ func (c PhaseConfig) Predicted() float64 {
 	return 1 / math.Log1p(c.Step)
 }
 
+// refCache keeps the reference measurements of this process, so that a
+// notebook cell running several checks on one config measures it once.
+var refCache = struct {
+	sync.Mutex
+	m map[string][]float64
+}{m: map[string][]float64{}}
+
 // ReferenceLengths measures the length of phase I for every α of the
-// config with the library's GD.
+// config with the library's GD. Results are remembered for the life of the
+// process (the measurement is deterministic): the returned slice is a copy.
 func ReferenceLengths(c PhaseConfig) ([]float64, error) {
 	c = c.WithDefaults()
+	key := fmt.Sprintf("%+v", c)
+	refCache.Lock()
+	defer refCache.Unlock()
+	if l, ok := refCache.m[key]; ok {
+		return append([]float64(nil), l...), nil
+	}
+	l, err := measureLengths(c)
+	if err != nil {
+		return nil, err
+	}
+	refCache.m[key] = l
+	return append([]float64(nil), l...), nil
+}
+
+// measureLengths does the measurement of ReferenceLengths.
+func measureLengths(c PhaseConfig) ([]float64, error) {
 	p, err := c.Problem()
 	if err != nil {
 		return nil, err

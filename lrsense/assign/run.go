@@ -99,11 +99,13 @@ var PrecondKappas = []float64{1, 10, 100}
 // r′ = 2) on rank-2 problems with κ ∈ PrecondKappas, and checks what the
 // paper claims: ScaledGD(λ)'s iterations to relative error 1e-6 change by
 // less than 2× from κ = 1 to κ = 100. It returns the GD and ScaledGD(λ)
-// trajectories, in the order of PrecondKappas, for plotting.
+// trajectories, in the order of PrecondKappas, for plotting: all of them,
+// even when the check fails at a smaller κ.
 func RunPreconditioning(step ScaledStepFunc) (res Result, gd, scaled []*lrsense.Trajectory) {
 	res = Result{Assignment: "preconditioning", Check: "kappa-independence"}
 	const maxIter = 3000
 	var iters []int
+	failed := false
 	for _, kappa := range PrecondKappas {
 		p, err := sensingProblem(kappa, 60)
 		if err != nil {
@@ -124,15 +126,21 @@ func RunPreconditioning(step ScaledStepFunc) (res Result, gd, scaled []*lrsense.
 		}}
 		out, err := lrsense.Solve(p, m, x0, settings, ts)
 		scaled = append(scaled, ts)
-		if err != nil {
+		// Keep going after a failure, so that every panel can be plotted;
+		// the first failure is the one reported.
+		switch {
+		case failed:
+		case err != nil:
 			res.Message = "your ScaledGD(λ) stopped: " + err.Error()
-			return res, gd, scaled
-		}
-		if out.Status != lrsense.Converged {
+			failed = true
+		case out.Status != lrsense.Converged:
 			res.Message = fmt.Sprintf("your ScaledGD(λ) did not reach 1e-6 at κ = %g in %d iterations (%v at %.2g).", kappa, maxIter, out.Status, out.Stats.RelErr)
-			return res, gd, scaled
+			failed = true
 		}
 		iters = append(iters, out.Stats.Iterations)
+	}
+	if failed {
+		return res, gd, scaled
 	}
 	ratio := float64(iters[len(iters)-1]) / float64(iters[0])
 	res.Message = fmt.Sprintf("ScaledGD(λ) iterations to 1e-6 at κ = %v: %v (ratio %.2f).", PrecondKappas, iters, ratio)
