@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"gonum.org/v1/gonum/mat"
 )
 
 // kernelSizes are row lengths around the vector widths (4 and 8) and the
@@ -75,4 +77,284 @@ func TestKernelsMatchReference(t *testing.T) {
 			}
 		}
 	}
+}
+
+// denseOp is what the pass tests need of Gaussian and SymGaussian.
+type denseOp interface {
+	Operator
+	Sizer
+	Measurement(i int) *mat.Dense
+	pass(k kernels, mode passMode, dst *mat.Dense, r *mat.VecDense, x mat.Matrix, y mat.Vector)
+}
+
+// withChunkElems runs f with passChunkElems set to n, so that small
+// operators are cut into many chunks. Operators must be built inside f.
+func withChunkElems(n int, f func()) {
+	old := passChunkElems
+	passChunkElems = n
+	defer func() { passChunkElems = old }()
+	f()
+}
+
+// withWorkers runs f with passWorkers set to n.
+func withWorkers(n int, f func()) {
+	old := passWorkers.Load()
+	passWorkers.Store(int64(n))
+	defer passWorkers.Store(old)
+	f()
+}
+
+// passOps returns operators of odd sizes, with many chunks.
+func passOps(seed uint64) map[string]denseOp {
+	src := NewSource(seed)
+	ops := map[string]denseOp{}
+	withChunkElems(64, func() {
+		ops["Gaussian 7×5 m=37"] = mustOp(NewGaussian(37, 7, 5, src))
+		ops["Gaussian 9×13 m=103"] = mustOp(NewGaussian(103, 9, 13, src))
+		ops["Gaussian 1×1 m=3"] = mustOp(NewGaussian(3, 1, 1, src))
+		ops["SymGaussian 6 m=41"] = mustOp(NewSymGaussian(41, 6, src))
+		ops["SymGaussian 13 m=101"] = mustOp(NewSymGaussian(101, 13, src))
+		ops["SymGaussian 1 m=2"] = mustOp(NewSymGaussian(2, 1, src))
+	})
+	return ops
+}
+
+// refPass computes r = 𝒜(x) − y and 𝒜*(r) from the measurements, with
+// plain loops, and the scales Σ|terms| of each entry.
+func refPass(op denseOp, x *mat.Dense, y *mat.VecDense) (r, rScale []float64, g, gScale *mat.Dense) {
+	m, n1, n2 := op.Dims()
+	s := 1 / math.Sqrt(float64(m))
+	as := make([]*mat.Dense, m)
+	r, rScale = make([]float64, m), make([]float64, m)
+	for i := range as {
+		as[i] = op.Measurement(i)
+		for j := 0; j < n1; j++ {
+			for k := 0; k < n2; k++ {
+				v := s * as[i].At(j, k) * x.At(j, k)
+				r[i] += v
+				rScale[i] += math.Abs(v)
+			}
+		}
+		r[i] -= y.AtVec(i)
+		rScale[i] += math.Abs(y.AtVec(i))
+	}
+	g, gScale = mat.NewDense(n1, n2, nil), mat.NewDense(n1, n2, nil)
+	for i := range as {
+		for j := 0; j < n1; j++ {
+			for k := 0; k < n2; k++ {
+				v := s * as[i].At(j, k) * r[i]
+				g.Set(j, k, g.At(j, k)+v)
+				gScale.Set(j, k, gScale.At(j, k)+math.Abs(v))
+			}
+		}
+	}
+	return r, rScale, g, gScale
+}
+
+func randVec(n int, rnd *rand.Rand) *mat.VecDense { return mat.NewVecDense(n, randSlice(n, rnd)) }
+
+// TestPassMatchesReference checks every pass (fused, apply, adjoint) with
+// every kernel set against plain loops over the measurements, on odd sizes
+// with many chunks, and that ApplyTo, AdjointTo and ResidualAdjointTo use
+// the fast kernels.
+func TestPassMatchesReference(t *testing.T) {
+	rnd := rand.New(NewSource(9))
+	for name, op := range passOps(1) {
+		m, n1, n2 := op.Dims()
+		x := randDense(n1, n2, rnd)
+		y := randVec(m, rnd)
+		r, rs, g, gs := refPass(op, x, y)
+		check := func(what string, gotR []float64, gotG *mat.Dense) {
+			t.Helper()
+			for i := range gotR {
+				if !close12(gotR[i], r[i], rs[i]) {
+					t.Errorf("%s %s: r[%d] = %v, want %v", name, what, i, gotR[i], r[i])
+				}
+			}
+			if gotG == nil {
+				return
+			}
+			for j := 0; j < n1; j++ {
+				for k := 0; k < n2; k++ {
+					if !close12(gotG.At(j, k), g.At(j, k), gs.At(j, k)) {
+						t.Errorf("%s %s: g[%d,%d] = %v, want %v", name, what, j, k, gotG.At(j, k), g.At(j, k))
+					}
+				}
+			}
+		}
+		for _, k := range allKernels() {
+			gotG, gotR := mat.NewDense(n1, n2, nil), mat.NewVecDense(m, nil)
+			op.pass(k, modeFused, gotG, gotR, x, y)
+			check(k.name+" fused", gotR.RawVector().Data, gotG)
+			ax := mat.NewVecDense(m, nil)
+			op.pass(k, modeApply, nil, ax, x, nil)
+			ax.SubVec(ax, y)
+			check(k.name+" apply", ax.RawVector().Data, nil)
+			aty := mat.NewDense(n1, n2, nil)
+			op.pass(k, modeAdjoint, aty, nil, nil, mat.NewVecDense(m, r))
+			check(k.name+" adjoint", r, aty)
+		}
+		// The exported methods run the fast kernels.
+		var g2 mat.Dense
+		var r2 mat.VecDense
+		g1, r1 := mat.NewDense(n1, n2, nil), mat.NewVecDense(m, nil)
+		op.pass(fastKernels, modeFused, g1, r1, x, y)
+		ResidualAdjointTo(op, &g2, &r2, x, y)
+		if !mat.Equal(g1, &g2) || !mat.Equal(r1, &r2) {
+			t.Errorf("%s: ResidualAdjointTo does not use the fast kernels", name)
+		}
+	}
+}
+
+// TestPassViewsAndAliasing checks non-contiguous arguments, an x that is
+// not a *mat.Dense, a residual written over y, and dst sharing x's storage.
+func TestPassViewsAndAliasing(t *testing.T) {
+	rnd := rand.New(NewSource(10))
+	for name, op := range passOps(2) {
+		m, n1, n2 := op.Dims()
+		x := randDense(n1, n2, rnd)
+		y := randVec(m, rnd)
+		var wantG mat.Dense
+		var wantR mat.VecDense
+		ResidualAdjointTo(op, &wantG, &wantR, x, y)
+
+		// Views with strides, and x as a transpose of a transpose.
+		big := randDense(n1+2, n2+3, rnd)
+		xv := big.Slice(1, 1+n1, 2, 2+n2).(*mat.Dense)
+		xv.Copy(x)
+		gBig := mat.NewDense(n1+1, n2+2, nil)
+		gv := gBig.Slice(1, 1+n1, 1, 1+n2).(*mat.Dense)
+		// Column views of an m×2 matrix are vectors with increment 2.
+		rs := mat.NewDense(m, 2, nil).ColView(1).(*mat.VecDense)
+		ys := mat.NewDense(m, 2, nil).ColView(0).(*mat.VecDense)
+		ys.CopyVec(y)
+		ResidualAdjointTo(op, gv, rs, xv.T().T(), ys)
+		if !mat.Equal(gv, &wantG) || !mat.Equal(rs, &wantR) {
+			t.Errorf("%s: strided views give other results", name)
+		}
+		// r over y.
+		yc := mat.VecDenseCopyOf(y)
+		var g mat.Dense
+		ResidualAdjointTo(op, &g, yc, x, yc)
+		if !mat.Equal(&g, &wantG) || !mat.Equal(yc, &wantR) {
+			t.Errorf("%s: r aliasing y gives other results", name)
+		}
+		// dst over x (square operators).
+		if n1 == n2 {
+			xc := mat.DenseCopyOf(x)
+			var r mat.VecDense
+			ResidualAdjointTo(op, xc, &r, xc, y)
+			if !mat.Equal(xc, &wantG) || !mat.Equal(&r, &wantR) {
+				t.Errorf("%s: dst aliasing x gives other results", name)
+			}
+		}
+	}
+}
+
+// TestPassWorkersBitIdentical checks that the results do not depend on
+// the number of goroutines a pass uses.
+func TestPassWorkersBitIdentical(t *testing.T) {
+	rnd := rand.New(NewSource(11))
+	for name, op := range passOps(3) {
+		m, n1, n2 := op.Dims()
+		x := randDense(n1, n2, rnd)
+		y := randVec(m, rnd)
+		var g0 mat.Dense
+		var r0 mat.VecDense
+		withWorkers(1, func() { ResidualAdjointTo(op, &g0, &r0, x, y) })
+		for _, w := range []int{2, 3, 7} {
+			withWorkers(w, func() {
+				for rep := 0; rep < 5; rep++ {
+					var g mat.Dense
+					var r mat.VecDense
+					ResidualAdjointTo(op, &g, &r, x, y)
+					if !mat.Equal(&g, &g0) || !mat.Equal(&r, &r0) {
+						t.Errorf("%s: %d workers differ from 1", name, w)
+					}
+					var a mat.Dense
+					op.AdjointTo(&a, y)
+					var a0 mat.Dense
+					withWorkers(1, func() { op.AdjointTo(&a0, y) })
+					if !mat.Equal(&a, &a0) {
+						t.Errorf("%s: adjoint with %d workers differs from 1", name, w)
+					}
+				}
+			})
+		}
+	}
+}
+
+// TestOperatorDrawOrder checks the documented order in which the operators
+// draw from their source.
+func TestOperatorDrawOrder(t *testing.T) {
+	const m, n1, n2 = 5, 3, 4
+	g := mustOp(NewGaussian(m, n1, n2, NewSource(4)))
+	rnd := rand.New(NewSource(4))
+	for i := 0; i < m; i++ {
+		a := g.Measurement(i)
+		for j := 0; j < n1; j++ {
+			for k := 0; k < n2; k++ {
+				if v := rnd.NormFloat64(); math.Abs(a.At(j, k)-v) > 1e-14*math.Abs(v) {
+					t.Fatalf("Gaussian A_%d[%d,%d] = %v, want %v", i, j, k, a.At(j, k), v)
+				}
+			}
+		}
+	}
+	const n = 4
+	s := mustOp(NewSymGaussian(m, n, NewSource(4)))
+	rnd = rand.New(NewSource(4))
+	for i := 0; i < m; i++ {
+		gi := randDense(n, n, rnd)
+		a := s.Measurement(i)
+		for j := 0; j < n; j++ {
+			for k := 0; k < n; k++ {
+				want := (gi.At(j, k) + gi.At(k, j)) / 2
+				if math.Abs(a.At(j, k)-want) > 1e-14*(1+math.Abs(want)) {
+					t.Fatalf("SymGaussian A_%d[%d,%d] = %v, want %v", i, j, k, a.At(j, k), want)
+				}
+			}
+		}
+	}
+}
+
+// TestOperatorBytes checks the reported sizes: m·n1·n2 float64 for
+// Gaussian, the packed triangle for SymGaussian, at most 0.55 of the dense
+// size from n = 10 on.
+func TestOperatorBytes(t *testing.T) {
+	g := mustOp(NewGaussian(7, 5, 3, NewSource(1)))
+	if got := g.Bytes(); got != 8*7*5*3 {
+		t.Errorf("Gaussian Bytes = %d, want %d", got, 8*7*5*3)
+	}
+	for _, n := range []int{10, 50, 100} {
+		s := mustOp(NewSymGaussian(3, n, NewSource(1)))
+		dense := 8 * 3 * n * n
+		if got := s.Bytes(); got != 8*3*n*(n+1)/2 || float64(got) > 0.55*float64(dense) {
+			t.Errorf("SymGaussian n=%d Bytes = %d (%.3f of dense)", n, got, float64(got)/float64(dense))
+		}
+	}
+}
+
+// TestPassAllocs checks that the passes allocate nothing once warm, with
+// several chunks and workers.
+func TestPassAllocs(t *testing.T) {
+	rnd := rand.New(NewSource(12))
+	withWorkers(2, func() {
+		for name, op := range passOps(4) {
+			m, n1, n2 := op.Dims()
+			x := randDense(n1, n2, rnd)
+			y := randVec(m, rnd)
+			var g mat.Dense
+			var r mat.VecDense
+			ResidualAdjointTo(op, &g, &r, x, y)
+			if a := testing.AllocsPerRun(20, func() { ResidualAdjointTo(op, &g, &r, x, y) }); a != 0 {
+				t.Errorf("%s: ResidualAdjointTo makes %v allocations", name, a)
+			}
+			if a := testing.AllocsPerRun(20, func() { op.ApplyTo(&r, x) }); a != 0 {
+				t.Errorf("%s: ApplyTo makes %v allocations", name, a)
+			}
+			if a := testing.AllocsPerRun(20, func() { op.AdjointTo(&g, y) }); a != 0 {
+				t.Errorf("%s: AdjointTo makes %v allocations", name, a)
+			}
+		}
+	})
 }

@@ -1,0 +1,349 @@
+package lrsense
+
+import (
+	"math"
+	"math/rand/v2"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// Gaussian is the dense Gaussian sensing operator: each A_i has i.i.d.
+// N(0, 1) entries and 𝒜(Z)_i = ⟨A_i, Z⟩/√m, so E[𝒜*𝒜] = I on all of
+// ℝ^{n1×n2}. It stores the m×(n1·n2) matrix of the A_i, already scaled by
+// 1/√m, and implements ResidualAdjointer: the residual and the adjoint are
+// computed in one pass over the stored matrix, in parallel over fixed
+// blocks of measurements whose sums are added in a fixed order, so results
+// do not depend on the number of cores. A Gaussian is safe for concurrent
+// use.
+type Gaussian struct {
+	m, n1, n2 int
+	rows      *rowMatrix // row i is vec(A_i)/√m, row-major
+}
+
+// NewGaussian draws a dense Gaussian operator from src. The entries are
+// drawn in the order A_1 row by row, then A_2, …, so the operator depends
+// only on (m, n1, n2) and the source. It returns an error wrapping
+// ErrBadParam if a dimension is not positive.
+func NewGaussian(m, n1, n2 int, src rand.Source) (*Gaussian, error) {
+	if m < 1 || n1 < 1 || n2 < 1 {
+		return nil, badParam("Gaussian operator needs m, n1, n2 ≥ 1, got m=%d n1=%d n2=%d", m, n1, n2)
+	}
+	rnd := rand.New(src)
+	s := 1 / math.Sqrt(float64(m))
+	data := make([]float64, m*n1*n2)
+	for i := range data {
+		data[i] = s * rnd.NormFloat64()
+	}
+	return &Gaussian{m: m, n1: n1, n2: n2, rows: newRowMatrix(m, n1*n2, data)}, nil
+}
+
+// Dims returns m, n1 and n2.
+func (g *Gaussian) Dims() (m, n1, n2 int) { return g.m, g.n1, g.n2 }
+
+// Bytes returns the size of the stored measurement matrices, 8·m·n1·n2.
+func (g *Gaussian) Bytes() int { return 8 * len(g.rows.a) }
+
+// Measurement returns A_i (unscaled, with N(0,1) entries) as a new matrix.
+func (g *Gaussian) Measurement(i int) *mat.Dense {
+	row := g.rows.row(i)
+	out := mat.NewDense(g.n1, g.n2, nil)
+	s := math.Sqrt(float64(g.m))
+	for k, v := range row {
+		out.Set(k/g.n2, k%g.n2, s*v)
+	}
+	return out
+}
+
+// ApplyTo stores 𝒜(x) in dst.
+func (g *Gaussian) ApplyTo(dst *mat.VecDense, x mat.Matrix) {
+	checkMatrix("x", x, g.n1, g.n2)
+	prepVec(dst, g.m)
+	g.pass(fastKernels, modeApply, nil, dst, x, nil)
+}
+
+// AdjointTo stores 𝒜*(y) in dst.
+func (g *Gaussian) AdjointTo(dst *mat.Dense, y mat.Vector) {
+	if y.Len() != g.m {
+		panic(errLen("y", y.Len(), g.m))
+	}
+	prepDense(dst, g.n1, g.n2)
+	g.pass(fastKernels, modeAdjoint, dst, nil, nil, y)
+}
+
+// ResidualAdjointTo stores r = 𝒜(x) − y in r and 𝒜*(r) in dst, reading
+// each A_i once.
+func (g *Gaussian) ResidualAdjointTo(dst *mat.Dense, r *mat.VecDense, x mat.Matrix, y mat.Vector) {
+	checkMatrix("x", x, g.n1, g.n2)
+	if y.Len() != g.m {
+		panic(errLen("y", y.Len(), g.m))
+	}
+	prepVec(r, g.m)
+	prepDense(dst, g.n1, g.n2)
+	g.pass(fastKernels, modeFused, dst, r, x, y)
+}
+
+// pass runs one pass of the given mode with kernels k. In modeAdjoint, y
+// holds the vector to take the adjoint of and r is not used.
+func (g *Gaussian) pass(k kernels, mode passMode, dst *mat.Dense, r *mat.VecDense, x mat.Matrix, y mat.Vector) {
+	rm := g.rows
+	w := rm.getWork()
+	defer rm.putWork(w)
+	var xs, ys, rs, gs []float64
+	var yInBuf bool
+	if x != nil {
+		// x is copied, so that dst may share its storage.
+		xs = grow(&w.x, rm.c)
+		if d, ok := x.(*mat.Dense); ok {
+			raw := d.RawMatrix()
+			for i := 0; i < g.n1; i++ {
+				copy(xs[i*g.n2:(i+1)*g.n2], raw.Data[i*raw.Stride:])
+			}
+		} else {
+			for i := 0; i < g.n1; i++ {
+				for j := 0; j < g.n2; j++ {
+					xs[i*g.n2+j] = x.At(i, j)
+				}
+			}
+		}
+	}
+	if y != nil {
+		ys, yInBuf = vecCopy(&w.y, y)
+	}
+	if mode == modeAdjoint {
+		rs = ys
+	} else {
+		rs = vecDest(&w.y, r, yInBuf)
+	}
+	if dst != nil {
+		gs = denseDest(&w.g, dst)
+	}
+	rm.pass(w, k, mode, gs, rs, xs, ys)
+	if dst != nil {
+		denseStore(dst, gs)
+	}
+	if r != nil {
+		vecStore(r, rs)
+	}
+}
+
+// vecCopy returns the entries of v: its own storage when v is a
+// contiguous *mat.VecDense, else a copy in *buf (inBuf true).
+func vecCopy(buf *[]float64, v mat.Vector) (s []float64, inBuf bool) {
+	if d, ok := v.(*mat.VecDense); ok {
+		if raw := d.RawVector(); raw.Inc == 1 {
+			return raw.Data[:d.Len()], false
+		}
+	}
+	b := grow(buf, v.Len())
+	for i := range b {
+		b[i] = v.AtVec(i)
+	}
+	return b, true
+}
+
+// vecDest returns where to write the entries of r: its own storage when r
+// is contiguous, else scratch space that vecStore copies back. The scratch
+// is *buf unless that holds y (yInBuf), then a new slice.
+func vecDest(buf *[]float64, r *mat.VecDense, yInBuf bool) []float64 {
+	if raw := r.RawVector(); raw.Inc == 1 {
+		return raw.Data[:r.Len()]
+	}
+	if yInBuf {
+		return make([]float64, r.Len())
+	}
+	return grow(buf, r.Len())
+}
+
+// vecStore copies s into r unless s is r's storage.
+func vecStore(r *mat.VecDense, s []float64) {
+	if raw := r.RawVector(); raw.Inc == 1 {
+		return
+	}
+	for i, v := range s {
+		r.SetVec(i, v)
+	}
+}
+
+// denseDest returns where to write the entries of dst in row-major order:
+// its own storage when contiguous, else *buf (denseStore copies back).
+func denseDest(buf *[]float64, dst *mat.Dense) []float64 {
+	r, c := dst.Dims()
+	if raw := dst.RawMatrix(); raw.Stride == c {
+		return raw.Data[:r*c]
+	}
+	return grow(buf, r*c)
+}
+
+// denseStore copies s into dst unless s is dst's storage.
+func denseStore(dst *mat.Dense, s []float64) {
+	r, c := dst.Dims()
+	if raw := dst.RawMatrix(); raw.Stride == c {
+		return
+	}
+	for i := 0; i < r; i++ {
+		copy(dst.RawRowView(i), s[i*c:(i+1)*c])
+	}
+}
+
+// grow returns (*buf)[:n], reallocating *buf if it is too short.
+func grow(buf *[]float64, n int) []float64 {
+	if cap(*buf) < n {
+		*buf = make([]float64, n)
+	}
+	return (*buf)[:n]
+}
+
+// SymGaussian is the symmetric (GOE-type) Gaussian sensing operator on n×n
+// matrices: A_i = (G_i + G_iᵀ)/2 with G_i i.i.d. N(0, 1) entries, so the
+// diagonal of A_i has variance 1 and the off-diagonal entries variance ½.
+// For symmetric Z, ⟨A_i, Z⟩ has variance ‖Z‖_F², hence E[𝒜*𝒜] = I on
+// symmetric matrices. It applies to any n×n matrix; 𝒜*(y) is symmetric.
+//
+// It stores only the upper triangle of each A_i/√m, packed row by row
+// (n(n+1)/2 entries, about half of the n² of a dense matrix), and computes
+// ⟨A_i, Z⟩ = Σ_j a_jj z_jj + Σ_{j<k} a_jk (z_jk + z_kj) on the packed
+// symmetric sum of Z. Like Gaussian, it computes the residual and the
+// adjoint in one pass, with results that do not depend on the number of
+// cores, and is safe for concurrent use.
+type SymGaussian struct {
+	m, n int
+	rows *rowMatrix // row i is the packed upper triangle of A_i/√m
+}
+
+// NewSymGaussian draws a symmetric Gaussian operator from src: for each i,
+// the n² entries of G_i row by row, of which A_i keeps (G_i + G_iᵀ)/2. It
+// returns an error wrapping ErrBadParam if m or n is not positive.
+func NewSymGaussian(m, n int, src rand.Source) (*SymGaussian, error) {
+	if m < 1 || n < 1 {
+		return nil, badParam("symmetric Gaussian operator needs m, n ≥ 1, got m=%d n=%d", m, n)
+	}
+	rnd := rand.New(src)
+	s := 1 / math.Sqrt(float64(m))
+	c := n * (n + 1) / 2
+	data := make([]float64, m*c)
+	gi := make([]float64, n*n)
+	for i := 0; i < m; i++ {
+		for k := range gi {
+			gi[k] = rnd.NormFloat64()
+		}
+		p := data[i*c : (i+1)*c]
+		for j := 0; j < n; j++ {
+			p[0] = s * gi[j*n+j]
+			for k := j + 1; k < n; k++ {
+				p[k-j] = s * (gi[j*n+k] + gi[k*n+j]) / 2
+			}
+			p = p[n-j:]
+		}
+	}
+	return &SymGaussian{m: m, n: n, rows: newRowMatrix(m, c, data)}, nil
+}
+
+// Dims returns m, n and n.
+func (o *SymGaussian) Dims() (m, n1, n2 int) { return o.m, o.n, o.n }
+
+// Bytes returns the size of the stored packed triangles, 8·m·n(n+1)/2.
+func (o *SymGaussian) Bytes() int { return 8 * len(o.rows.a) }
+
+// Measurement returns A_i (unscaled) as a new symmetric matrix.
+func (o *SymGaussian) Measurement(i int) *mat.Dense {
+	p := o.rows.row(i)
+	out := mat.NewDense(o.n, o.n, nil)
+	s := math.Sqrt(float64(o.m))
+	for j := 0; j < o.n; j++ {
+		for k := j; k < o.n; k++ {
+			v := s * p[k-j]
+			out.Set(j, k, v)
+			out.Set(k, j, v)
+		}
+		p = p[o.n-j:]
+	}
+	return out
+}
+
+// ApplyTo stores 𝒜(x) in dst.
+func (o *SymGaussian) ApplyTo(dst *mat.VecDense, x mat.Matrix) {
+	checkMatrix("x", x, o.n, o.n)
+	prepVec(dst, o.m)
+	o.pass(fastKernels, modeApply, nil, dst, x, nil)
+}
+
+// AdjointTo stores 𝒜*(y) in dst.
+func (o *SymGaussian) AdjointTo(dst *mat.Dense, y mat.Vector) {
+	if y.Len() != o.m {
+		panic(errLen("y", y.Len(), o.m))
+	}
+	prepDense(dst, o.n, o.n)
+	o.pass(fastKernels, modeAdjoint, dst, nil, nil, y)
+}
+
+// ResidualAdjointTo stores r = 𝒜(x) − y in r and 𝒜*(r) in dst, reading
+// each packed A_i once.
+func (o *SymGaussian) ResidualAdjointTo(dst *mat.Dense, r *mat.VecDense, x mat.Matrix, y mat.Vector) {
+	checkMatrix("x", x, o.n, o.n)
+	if y.Len() != o.m {
+		panic(errLen("y", y.Len(), o.m))
+	}
+	prepVec(r, o.m)
+	prepDense(dst, o.n, o.n)
+	o.pass(fastKernels, modeFused, dst, r, x, y)
+}
+
+// pass packs x, runs the pass with kernels k and unpacks g into dst.
+func (o *SymGaussian) pass(k kernels, mode passMode, dst *mat.Dense, r *mat.VecDense, x mat.Matrix, y mat.Vector) {
+	rm := o.rows
+	w := rm.getWork()
+	defer rm.putWork(w)
+	n := o.n
+	var xs, ys, rs, gs []float64
+	if x != nil {
+		xs = grow(&w.x, rm.c)
+		p := xs
+		if d, ok := x.(*mat.Dense); ok {
+			raw := d.RawMatrix()
+			for j := 0; j < n; j++ {
+				row := raw.Data[j*raw.Stride : j*raw.Stride+n]
+				p[0] = row[j]
+				for k := j + 1; k < n; k++ {
+					p[k-j] = row[k] + raw.Data[k*raw.Stride+j]
+				}
+				p = p[n-j:]
+			}
+		} else {
+			for j := 0; j < n; j++ {
+				p[0] = x.At(j, j)
+				for k := j + 1; k < n; k++ {
+					p[k-j] = x.At(j, k) + x.At(k, j)
+				}
+				p = p[n-j:]
+			}
+		}
+	}
+	var yInBuf bool
+	if y != nil {
+		ys, yInBuf = vecCopy(&w.y, y)
+	}
+	if mode == modeAdjoint {
+		rs = ys
+	} else {
+		rs = vecDest(&w.y, r, yInBuf)
+	}
+	if dst != nil {
+		gs = grow(&w.g, rm.c)
+	}
+	rm.pass(w, k, mode, gs, rs, xs, ys)
+	if dst != nil {
+		raw := dst.RawMatrix()
+		p := gs
+		for j := 0; j < n; j++ {
+			for k := j; k < n; k++ {
+				v := p[k-j]
+				raw.Data[j*raw.Stride+k] = v
+				raw.Data[k*raw.Stride+j] = v
+			}
+			p = p[n-j:]
+		}
+	}
+	if r != nil {
+		vecStore(r, rs)
+	}
+}
