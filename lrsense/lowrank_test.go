@@ -162,3 +162,175 @@ func TestOrthonormalize(t *testing.T) {
 		t.Errorf("orth(Q) moved: %v", d)
 	}
 }
+
+// TestRiemannianGDHandStep checks one retracted step on Σ = diag(2, 1)
+// from X = (1, 1)/√2: G = ΣX − X(XᵀΣX) = (0.5, −0.5)/√2, and with η = 1
+// X + G = (1.5, 0.5)/√2, whose Q factor is (3, 1)/√10.
+func TestRiemannianGDHandStep(t *testing.T) {
+	op, _ := NewIdentity(2, 2)
+	p, _ := FromMeasurements(op, mat.NewVecDense(4, []float64{2, 0, 0, 1}), nil)
+	x := Factors{L: mat.NewDense(2, 1, []float64{1 / math.Sqrt2, 1 / math.Sqrt2})}
+	g := &RiemannianGD{Step: 1}
+	st, err := g.Init(p, x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(st.Loss+0.75) > 1e-15 || math.Abs(st.GradNorm-0.5) > 1e-15 {
+		t.Errorf("measures at x₀ = %+v, want loss −0.75, gradient norm 0.5", st)
+	}
+	st, _ = g.Iterate(x)
+	want := []float64{3 / math.Sqrt(10), 1 / math.Sqrt(10)}
+	for i, w := range want {
+		if math.Abs(x.L.At(i, 0)-w) > 1e-15 {
+			t.Errorf("x₁[%d] = %v, want %v", i, x.L.At(i, 0), w)
+		}
+	}
+	// −½·(2·9 + 1)/10 = −0.95.
+	if math.Abs(st.Loss+0.95) > 1e-15 {
+		t.Errorf("loss at x₁ = %v, want −0.95", st.Loss)
+	}
+}
+
+func TestNewApproxSym(t *testing.T) {
+	lambda := []float64{2, 1.5, 1, 0.5, 0.4, 0.3, 0.2, 0.1, 0, 0}
+	p, err := NewApproxSym(lambda, 3, NewSource(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sig, err := fullTarget(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !mat.EqualApprox(sig, sig.T(), 1e-14) {
+		t.Fatal("Σ is not symmetric")
+	}
+	var es mat.EigenSym
+	if !es.Factorize(mat.NewSymDense(10, mat.DenseCopyOf(sig).RawMatrix().Data), false) {
+		t.Fatal("eigendecomposition failed")
+	}
+	got := es.Values(nil) // ascending
+	for i, l := range lambda {
+		if math.Abs(got[len(got)-1-i]-l) > 1e-13 {
+			t.Errorf("eigenvalue %d = %v, want %v", i+1, got[len(got)-1-i], l)
+		}
+	}
+	// ΣU = U·diag(λ₁…λ_r), U orthonormal, Truth.X = Σ_r.
+	u := p.Truth.U
+	var su, utu mat.Dense
+	su.Mul(sig, u)
+	for j := 0; j < 3; j++ {
+		for i := 0; i < 10; i++ {
+			if math.Abs(su.At(i, j)-lambda[j]*u.At(i, j)) > 1e-13 {
+				t.Fatalf("ΣU ≠ UΛ at (%d, %d)", i, j)
+			}
+		}
+	}
+	utu.Mul(u.T(), u)
+	if !mat.EqualApprox(&utu, eye(3), 1e-14) {
+		t.Error("U is not orthonormal")
+	}
+	if d := math.Abs(p.Truth.Norm() - math.Sqrt(4+2.25+1)); d > 1e-13 {
+		t.Errorf("‖Σ_r‖_F off by %v", d)
+	}
+	// Same seed, same problem.
+	q, _ := NewApproxSym(lambda, 3, NewSource(1))
+	if !mat.Equal(p.Y, q.Y) {
+		t.Error("not reproducible from the seed")
+	}
+}
+
+func TestNewApproxAsym(t *testing.T) {
+	s := []float64{3, 2, 1, 0.5, 0.1, 0}
+	p, err := NewApproxAsym(9, 6, s, 2, NewSource(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := fullTarget(p)
+	var svd mat.SVD
+	if !svd.Factorize(a, mat.SVDNone) {
+		t.Fatal("SVD failed")
+	}
+	for i, v := range svd.Values(nil) {
+		if math.Abs(v-s[i]) > 1e-13 {
+			t.Errorf("σ_%d = %v, want %v", i+1, v, s[i])
+		}
+	}
+	// A·V = U·diag(s₁, s₂).
+	var av mat.Dense
+	av.Mul(a, p.Truth.V)
+	for j := 0; j < 2; j++ {
+		for i := 0; i < 9; i++ {
+			if math.Abs(av.At(i, j)-s[j]*p.Truth.U.At(i, j)) > 1e-13 {
+				t.Fatalf("AV ≠ US at (%d, %d)", i, j)
+			}
+		}
+	}
+}
+
+// TestApproxGDGappedFullRank runs GD on a full-rank gapped Σ and on an
+// asymmetric A from a small initialization: XXᵀ → Σ_r, XYᵀ → A_r.
+func TestApproxGDGappedFullRank(t *testing.T) {
+	lambda := make([]float64, 40)
+	for i := range lambda {
+		if i < 3 {
+			lambda[i] = 2 - 0.5*float64(i)
+		} else {
+			lambda[i] = 0.6 * float64(40-i) / 37
+		}
+	}
+	p, err := NewApproxSym(lambda, 3, NewSource(3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	x0, _ := RandomSym(40, 3, 1e-3, RowDim, NewSource(4))
+	res, err := Solve(p, &ApproxGD{Step: 0.25}, x0, &Settings{MaxIterations: 3000, RelErrTol: 1e-10}, nil)
+	if err != nil || res.Status != Converged {
+		t.Fatalf("symmetric: %v %v after %d", res.Status, err, res.Stats.Iterations)
+	}
+	if d := SubspaceDist(p.Truth.U, Orthonormalize(res.X.L)); d > 1e-9 {
+		t.Errorf("symmetric: subspace distance %v", d)
+	}
+	s := make([]float64, 30)
+	for i := range s {
+		if i < 2 {
+			s[i] = 2 - 0.5*float64(i)
+		} else {
+			s[i] = 0.8 * float64(30-i) / 28
+		}
+	}
+	q, err := NewApproxAsym(40, 30, s, 2, NewSource(5))
+	if err != nil {
+		t.Fatal(err)
+	}
+	y0, _ := RandomAsym(40, 30, 2, 1e-3, 1e-3, RowDim, NewSource(6))
+	res, err = Solve(q, &ApproxGD{Step: 0.25}, y0, &Settings{MaxIterations: 5000, RelErrTol: 1e-10}, nil)
+	if err != nil || res.Status != Converged {
+		t.Fatalf("asymmetric: %v %v after %d", res.Status, err, res.Stats.Iterations)
+	}
+	if d := SubspaceDist(q.Truth.V, Orthonormalize(res.X.R)); d > 1e-9 {
+		t.Errorf("asymmetric: right subspace distance %v", d)
+	}
+}
+
+func TestNewApproxBadParameters(t *testing.T) {
+	src := NewSource(1)
+	for name, err := range map[string]error{
+		"r = 0":          func() error { _, e := NewApproxSym([]float64{2, 1}, 0, src); return e }(),
+		"r > n":          func() error { _, e := NewApproxSym([]float64{2, 1}, 3, src); return e }(),
+		"increasing":     func() error { _, e := NewApproxSym([]float64{1, 2, 0}, 1, src); return e }(),
+		"no gap":         func() error { _, e := NewApproxSym([]float64{2, 1, 1}, 2, src); return e }(),
+		"negative":       func() error { _, e := NewApproxSym([]float64{2, -1}, 1, src); return e }(),
+		"NaN":            func() error { _, e := NewApproxSym([]float64{math.NaN(), 1}, 1, src); return e }(),
+		"asym length":    func() error { _, e := NewApproxAsym(4, 3, []float64{3, 2}, 1, src); return e }(),
+		"asym no gap":    func() error { _, e := NewApproxAsym(4, 3, []float64{3, 3, 1}, 1, src); return e }(),
+		"asym bad sizes": func() error { _, e := NewApproxAsym(0, 3, nil, 1, src); return e }(),
+	} {
+		if !errors.Is(err, ErrBadParam) {
+			t.Errorf("%s: %v, want ErrBadParam", name, err)
+		}
+	}
+	// Identical top eigenvalues are fine when there is a gap after them.
+	if _, err := NewApproxSym([]float64{2, 2, 2, 1}, 3, src); err != nil {
+		t.Errorf("identical top: %v", err)
+	}
+}
