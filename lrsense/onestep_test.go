@@ -246,3 +246,44 @@ func TestOneStepBadParams(t *testing.T) {
 		t.Errorf("symmetric factors: err = %v, want ErrBadParam", err)
 	}
 }
+
+// TestOneStepAutoBeta checks the automatic β on a fully observed 6×6
+// problem where FGᵀ = diag(1, 0.5, 0.03, 0, 0, 0) and M⋆ = diag(1, 0.5, 0, …):
+// the spurious singular value 0.03 is above the relative cutoff
+// 1e-2·σ₁ but below the loss-based one 2·√(2L) = 2·√(0.03²) = 0.06, so
+// β² = σ_r = 0.5, not 0.03.
+func TestOneStepAutoBeta(t *testing.T) {
+	const n = 6
+	op, err := NewIdentity(n, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	y := mat.NewVecDense(n*n, nil)
+	y.SetVec(0, 1)
+	y.SetVec(n+1, 0.5)
+	p, err := FromMeasurements(op, y, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := mat.NewDense(n, 3, nil)
+	g := mat.NewDense(n, 3, nil)
+	for j, s := range []float64{1, 0.5, 0.03} {
+		f.Set(j, j, 1)
+		g.Set(j, j, s)
+	}
+	x := Factors{L: f, R: g}
+	o := &OneStep{Step: 0.1, LossThreshold: 1e-3}
+	st, err := o.Init(p, x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := 0.5 * 0.03 * 0.03; math.Abs(st.Loss-want) > 1e-15 {
+		t.Fatalf("loss %v, want %v", st.Loss, want)
+	}
+	if _, err := o.Iterate(x); err != nil {
+		t.Fatal(err)
+	}
+	if b2 := o.BetaUsed() * o.BetaUsed(); math.Abs(b2-0.5) > 1e-12 {
+		t.Errorf("automatic β² = %v, want σ_r = 0.5", b2)
+	}
+}
