@@ -136,3 +136,79 @@ func TestSplitSignalNoiseDegenerateAndShape(t *testing.T) {
 	}()
 	SplitSignalNoise(vx, mat.NewDense(4, 2, nil))
 }
+
+// The three phases of Stöger & Soltanolkotabi (2021) seen through the
+// SignalNoise and PrincipalAngle recorders on a small seeded problem with
+// many measurements: GD from U₀ = α·G (r′ = n) first turns towards the
+// spectral estimate (top-r eigenvectors of 𝒜*(y)) while σ_min(U·W) grows
+// geometrically at ≈ 1 + μσ_r and the noise ‖U·W_⊥‖ stays near its start;
+// at the end the iterate is aligned with X⋆ and the error is small.
+func TestSignalNoiseSmallInitPhases(t *testing.T) {
+	n, r, m := 10, 2, 1500
+	src := NewSource(21)
+	truth, err := NewPSD(n, []float64{1, 1}, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	op := mustOp(NewSymGaussian(m, n, src))
+	p, err := NewProblem(op, truth, nil, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec, err := Spectral(p, r, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	specSin := SinTheta(truth.U, Orthonormalize(spec.L))
+	alpha, mu := 1e-4, 0.25
+	x0, err := RandomSym(n, n, alpha, ColDim, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	traj := NewTrajectory(Schedule{}, RelErr(), SignalNoise(truth.U), PrincipalAngle("spectral", spec.L))
+	if _, err := Solve(p, &GD{Step: mu}, x0, &Settings{MaxIterations: 200}, traj); err != nil {
+		t.Fatal(err)
+	}
+	rel, sig, noise := traj.Series("relerr"), traj.Series("signal_min"), traj.Series("noise_norm")
+	align, sp := traj.Series("alignment"), traj.Series("spectral")
+	// End of phase I: the first iterate with relative error ≤ 0.95.
+	tI := -1
+	for i, v := range rel {
+		if v <= 0.95 {
+			tI = i
+			break
+		}
+	}
+	if tI < 10 {
+		t.Fatalf("phase I ended at t = %d, want a plateau of ≥ 10 steps from α = %g", tI, alpha)
+	}
+	if sp[tI] > 0.1 {
+		t.Errorf("sin∠(U_t, spectral) at t_I = %d is %v, want ≤ 0.1", tI, sp[tI])
+	}
+	if align[tI] > specSin+0.05 {
+		t.Errorf("alignment at t_I %v, spectral estimate's %v", align[tI], specSin)
+	}
+	// Geometric growth between t = 5 and t_I − 5: per-step factor near 1 + μσ_r.
+	g := math.Pow(sig[tI-5]/sig[5], 1/float64(tI-10))
+	if g < 1+0.75*mu || g > 1+1.5*mu {
+		t.Errorf("σ_min(U·W) grows by %v per step, want ≈ %v", g, 1+mu)
+	}
+	for i := range noise {
+		if noise[i] > 3*noise[0] {
+			t.Fatalf("noise ‖U·W_⊥‖ = %v at t = %d, more than 3× its start %v", noise[i], i, noise[0])
+		}
+	}
+	t.Logf("t_I = %d, sin∠(U, spectral) %.3g, alignment %.3g (spectral %.3g), growth %.4f, max noise/start %.3g",
+		tI, sp[tI], align[tI], specSin, g, snMaxOf(noise)/noise[0])
+	if last := len(rel) - 1; rel[last] > 1e-3 || align[last] > 1e-3 {
+		t.Errorf("at T: relative error %v, alignment %v, want both ≤ 1e-3", rel[last], align[last])
+	}
+}
+
+func snMaxOf(xs []float64) float64 {
+	m := math.Inf(-1)
+	for _, x := range xs {
+		m = math.Max(m, x)
+	}
+	return m
+}
