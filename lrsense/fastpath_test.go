@@ -3,6 +3,7 @@ package lrsense
 import (
 	"math"
 	"math/rand/v2"
+	"os"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -357,4 +358,15 @@ func TestPassAllocs(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestFastKernelsSelected checks that the operators run the assembly
+// kernels when the CPU has them, unless LRSENSE_NOASM asks for the pure-Go
+// ones.
+func TestFastKernelsSelected(t *testing.T) {
+	want := hasAsmKernels && os.Getenv("LRSENSE_NOASM") == ""
+	if fastKernels.asm != want {
+		t.Errorf("fast kernels %q (asm %v), want asm %v", fastKernels.name, fastKernels.asm, want)
+	}
+	t.Logf("operators use the %s kernels", fastKernels.name)
 }

@@ -13,8 +13,10 @@ import (
 // 1/√m, and implements ResidualAdjointer: the residual and the adjoint are
 // computed in one pass over the stored matrix, in parallel over fixed
 // blocks of measurements whose sums are added in a fixed order, so results
-// do not depend on the number of cores. A Gaussian is safe for concurrent
-// use.
+// do not depend on the number of cores. On amd64 CPUs with AVX2 and FMA the
+// pass runs assembly kernels, elsewhere (or with the environment variable
+// LRSENSE_NOASM set) pure-Go ones; the two differ only in rounding. A
+// Gaussian is safe for concurrent use.
 type Gaussian struct {
 	m, n1, n2 int
 	rows      *rowMatrix // row i is vec(A_i)/√m, row-major

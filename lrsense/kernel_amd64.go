@@ -1,6 +1,10 @@
 package lrsense
 
-import "golang.org/x/sys/cpu"
+import (
+	"os"
+
+	"golang.org/x/sys/cpu"
+)
 
 // avxKernels use AVX2 and FMA (kernel_amd64.s).
 var avxKernels = kernels{name: "avx2", asm: true}
@@ -8,8 +12,12 @@ var avxKernels = kernels{name: "avx2", asm: true}
 // hasAsmKernels reports whether the CPU can run the assembly kernels.
 var hasAsmKernels = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 
+// The operators use the assembly kernels when the CPU has AVX2 and FMA,
+// unless the environment sets LRSENSE_NOASM (to any value): then they use
+// the pure-Go kernels, as on other CPUs, e.g. to compare results bit for
+// bit with a machine without AVX2, or to run the tests on the fallback.
 func init() {
-	if hasAsmKernels {
+	if hasAsmKernels && os.Getenv("LRSENSE_NOASM") == "" {
 		fastKernels = avxKernels
 	}
 }
