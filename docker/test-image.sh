@@ -1,0 +1,222 @@
+#!/usr/bin/env bash
+# test-image.sh: build the Docker image from scratch on this machine and run a
+# notebook inside it with no network. As root, on Debian.
+#
+# Usage: docker/test-image.sh [notebook.ipynb]   (default notebooks/00-tour.ipynb,
+#        or the first notebook found if there is no tour yet)
+#
+# Stages (each one timed):
+#   1. install docker.io and debootstrap from Debian if missing;
+#   2. start a private dockerd (own --data-root, --exec-root, --pidfile and
+#      socket, so it touches no other Docker setup);
+#   3. build a bookworm base with `debootstrap --variant=minbase` (cached as a
+#      tarball in $CACHE, default /var/cache/lrsense-docker) and `docker
+#      import` it as debian:bookworm-slim (no registry is reachable here);
+#   4. build docker/Dockerfile with the repository as the build context, plus
+#      this machine's CA bundle as docker/extra-ca.crt (for TLS-intercepting
+#      networks) and this machine's GOPROXY/GOSUMDB/GOFLAGS;
+#   5. run `reproduce --quick NOTEBOOK` in the image with --network none and
+#      check the exit status and the scanned results;
+#   6. serve the image with `docker run -p 127.0.0.1:PORT:8888` and run the
+#      notebook in headless Chromium with docker/browser-test.sh --image
+#      (BROWSER=0 skips this stage);
+#   7. stop dockerd by its pid, remove the iptables rules and chains and the
+#      docker0 bridge it added, restore ip_forward (also on failure).
+#
+# Environment: CACHE (base tarball dir), DOCKER_ROOT (default
+# /var/lib/lrsense-docker; keep it to make rebuilds fast, delete it to start
+# over), IMAGE (default lrsense:test), KEEP_DOCKERD=1 (leave dockerd running).
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/.." && pwd)
+CACHE=${CACHE:-/var/cache/lrsense-docker}
+DOCKER_ROOT=${DOCKER_ROOT:-/var/lib/lrsense-docker}
+IMAGE=${IMAGE:-lrsense:test}
+run=/run/lrsense-docker
+sock="$run/docker.sock"
+pidfile="$run/dockerd.pid"
+export DOCKER_HOST="unix://$sock"
+export DOCKER_BUILDKIT=0 # the classic builder: no buildx needed, local base images only
+
+[ "$(id -u)" = 0 ] || { echo "test-image.sh: run as root" >&2; exit 2; }
+
+nb=${1:-}
+if [ -z "$nb" ]; then
+	if [ -f "$root/notebooks/00-tour.ipynb" ]; then
+		nb=notebooks/00-tour.ipynb
+	else
+		nb=$(cd "$root" && find notebooks -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' | LC_ALL=C sort | head -n1)
+		[ -n "$nb" ] || { echo "test-image.sh: no notebook to run" >&2; exit 2; }
+		echo "test-image.sh: notebooks/00-tour.ipynb does not exist yet: testing with $nb"
+	fi
+fi
+nb=${nb#"$root/"}
+
+timings=()
+stage_t0=0
+stage() {
+	stage_name=$1
+	stage_t0=$(date +%s)
+	echo
+	echo "=== test-image.sh: $stage_name"
+}
+stage_done() {
+	local s=$(($(date +%s) - stage_t0))
+	timings+=("$(printf '%-40s %5ds' "$stage_name" "$s")")
+	echo "=== test-image.sh: $stage_name: ${s}s"
+}
+print_timings() {
+	echo
+	echo "=== test-image.sh timings"
+	printf '  %s\n' "${timings[@]}"
+}
+
+# --- 1. tools ------------------------------------------------------------------------
+stage "install docker.io, debootstrap"
+need=()
+command -v dockerd >/dev/null 2>&1 || need+=(docker.io)
+command -v debootstrap >/dev/null 2>&1 || need+=(debootstrap)
+command -v iptables >/dev/null 2>&1 || need+=(iptables)
+if [ ${#need[@]} -gt 0 ]; then
+	apt-get update -q
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}"
+fi
+command -v docker >/dev/null 2>&1 || { echo "test-image.sh: no docker client" >&2; exit 1; }
+stage_done
+
+# --- 2. dockerd -----------------------------------------------------------------------
+# What dockerd adds to the host, so that cleanup removes exactly that.
+had_docker0=0
+ip link show docker0 >/dev/null 2>&1 && had_docker0=1
+ip_forward=$(cat /proc/sys/net/ipv4/ip_forward)
+had_chains=$( (iptables-save 2>/dev/null || true) | grep -c '^:DOCKER' || true)
+dockerd_pid=
+
+cleanup() {
+	local rc=$?
+	set +e
+	if [ -n "$dockerd_pid" ] && [ "${KEEP_DOCKERD:-0}" != 1 ]; then
+		echo "test-image.sh: stopping dockerd (pid $dockerd_pid)"
+		kill "$dockerd_pid" 2>/dev/null
+		for _ in $(seq 60); do kill -0 "$dockerd_pid" 2>/dev/null || break; sleep 1; done
+		kill -0 "$dockerd_pid" 2>/dev/null && kill -9 "$dockerd_pid"
+		# containerd was started by this dockerd (pid file under its exec root)
+		for p in "$run"/containerd/containerd.pid "$run"/exec/containerd/containerd.pid; do
+			[ -f "$p" ] && kill "$(cat "$p")" 2>/dev/null
+		done
+		if [ "$had_chains" = 0 ]; then
+			for ipt in iptables ip6tables; do
+				command -v "$ipt-save" >/dev/null 2>&1 || continue
+				for t in filter nat; do
+					# rules in the built-in chains that point into Docker's chains or at docker0
+					"$ipt-save" -t "$t" 2>/dev/null | grep -E '^-A ' | grep -vE '^-A DOCKER' |
+						grep -E 'DOCKER|docker0' | sed 's/^-A /-D /' |
+						while read -r rule; do eval "$ipt -t $t $rule"; done
+					# then Docker's own chains
+					for c in $("$ipt-save" -t "$t" 2>/dev/null | sed -n 's/^:\(DOCKER[^ ]*\) .*/\1/p'); do
+						"$ipt" -t "$t" -F "$c"
+					done
+					for c in $("$ipt-save" -t "$t" 2>/dev/null | sed -n 's/^:\(DOCKER[^ ]*\) .*/\1/p'); do
+						"$ipt" -t "$t" -X "$c"
+					done
+				done
+			done
+		fi
+		[ "$had_docker0" = 0 ] && ip link show docker0 >/dev/null 2>&1 && ip link delete docker0
+		echo "$ip_forward" >/proc/sys/net/ipv4/ip_forward
+		left=$( (iptables-save 2>/dev/null || true) | grep -cE 'DOCKER|docker0' || true)
+		echo "test-image.sh: cleaned up (docker iptables lines left: $left; docker0: $(ip link show docker0 >/dev/null 2>&1 && echo present || echo gone))"
+	fi
+	print_timings
+	if [ $rc = 0 ]; then echo "test-image.sh: OK"; else echo "test-image.sh: FAILED (exit $rc)" >&2; fi
+	exit $rc
+}
+trap cleanup EXIT
+
+stage "start dockerd"
+mkdir -p "$run" "$DOCKER_ROOT"
+if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+	echo "test-image.sh: a dockerd from an earlier run is still up (pid $(cat "$pidfile")): using it"
+	dockerd_pid=$(cat "$pidfile")
+else
+	dockerd --data-root "$DOCKER_ROOT" --exec-root "$run/exec" --pidfile "$pidfile" \
+		--host "$DOCKER_HOST" >"$run/dockerd.log" 2>&1 &
+	dockerd_pid=$!
+fi
+for _ in $(seq 60); do docker version >/dev/null 2>&1 && break; sleep 1; done
+docker version --format 'client {{.Client.Version}}, server {{.Server.Version}}' ||
+	{ tail -30 "$run/dockerd.log" >&2; exit 1; }
+stage_done
+
+# --- 3. base image -------------------------------------------------------------------
+stage "base image debian:bookworm-slim"
+base_tar="$CACHE/bookworm-minbase.tar"
+if [ ! -s "$base_tar" ]; then
+	mkdir -p "$CACHE"
+	rootfs=$(mktemp -d /var/tmp/lrsense-rootfs.XXXXXX)
+	debootstrap --variant=minbase bookworm "$rootfs" http://deb.debian.org/debian
+	cat >"$rootfs/etc/apt/sources.list" <<'EOF'
+deb http://deb.debian.org/debian bookworm main
+deb http://deb.debian.org/debian bookworm-updates main
+deb http://deb.debian.org/debian-security bookworm-security main
+EOF
+	rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/* "$rootfs"/tmp/*
+	tar -C "$rootfs" --numeric-owner -cf "$base_tar.tmp" .
+	mv "$base_tar.tmp" "$base_tar"
+	rm -rf "$rootfs"
+fi
+want_id=$(sha256sum "$base_tar" | cut -c1-12)
+if [ "$(docker image inspect -f '{{index .Config.Labels "lrsense.base"}}' debian:bookworm-slim 2>/dev/null)" != "$want_id" ]; then
+	docker import --change "LABEL lrsense.base=$want_id" --change 'CMD ["bash"]' "$base_tar" debian:bookworm-slim
+fi
+docker image ls debian:bookworm-slim
+stage_done
+
+# --- 4. build -------------------------------------------------------------------------
+stage "docker build $IMAGE"
+ca=/etc/ssl/certs/ca-certificates.crt
+[ -f "$ca" ] || ca=/dev/null
+# The build context is the repository (as .dockerignore filters it), streamed
+# as a tar with the host's CA bundle added as docker/extra-ca.crt.
+cabase=$(basename "$(readlink -f "$ca")")
+set +e +o pipefail
+(
+	cd "$root"
+	tar --exclude=./.git --exclude=./reproduced --exclude='*/.ipynb_checkpoints' \
+		--exclude='*/.gonb_cache' --exclude='*.test' \
+		--transform "s|^$cabase\$|./docker/extra-ca.crt|" \
+		-cf - . -C "$(dirname "$(readlink -f "$ca")")" "$cabase"
+) | docker build -f docker/Dockerfile -t "$IMAGE" \
+	--build-arg GOPROXY="$(go env GOPROXY 2>/dev/null || echo https://proxy.golang.org,direct)" \
+	--build-arg GOSUMDB="$(go env GOSUMDB 2>/dev/null || echo sum.golang.org)" \
+	--build-arg GOFLAGS="$(go env GOFLAGS 2>/dev/null || true)" \
+	- 2>&1 | tee "$run/build.log"
+rc=${PIPESTATUS[1]}
+set -e -o pipefail
+[ "$rc" = 0 ] || { echo "test-image.sh: docker build failed (log: $run/build.log)" >&2; exit 1; }
+docker image ls "$IMAGE"
+stage_done
+
+# --- 5. run -----------------------------------------------------------------------------
+stage "reproduce --quick $nb (--network none)"
+out=$(mktemp -d /var/tmp/lrsense-image-out.XXXXXX)
+chmod 777 "$out"
+set +e +o pipefail
+docker run --rm --network none -v "$out:/out" "$IMAGE" reproduce --quick --out /out "$nb" 2>&1 |
+	tee "$run/run.log"
+rc=${PIPESTATUS[0]}
+set -e -o pipefail
+echo "test-image.sh: container exit status $rc; results in $out"
+[ "$rc" = 0 ] || { echo "test-image.sh: the notebook FAILED in the image" >&2; exit 1; }
+grep -q $'\tok\t' "$out/notebooks.tsv" || { echo "test-image.sh: no ok row in $out/notebooks.tsv" >&2; exit 1; }
+stage_done
+
+# --- 6. browser ---------------------------------------------------------------------------
+# The image as a reader uses it: `docker run -p` on loopback, the notebook in
+# headless Chromium (docker/browser-test.sh --image). BROWSER=0 skips it.
+if [ "${BROWSER:-1}" != 0 ]; then
+	stage "browser test against the image (docker run -p 127.0.0.1)"
+	bash "$here/browser-test.sh" --image "$IMAGE" --out "$out/browser" "$nb"
+	stage_done
+fi
