@@ -100,3 +100,24 @@ func TestPrecGDBadParameters(t *testing.T) {
 		t.Errorf("U₀ = 0 with y = 0: error %v, want ErrBadParam", err)
 	}
 }
+
+// Scale = ½ gives the damping λ_t = √f(X_t) of the package's symmetric
+// ¼-objective, the convention the scaledgd-lambda notebook uses for "λ_t =
+// √f" (Xu et al. 2023, Sec. 4), at the start and after a step.
+func TestPrecGDScaleHalfIsSqrtLoss(t *testing.T) {
+	p := precondProblem(t, true)
+	x := precondInit(t, true, 1e-2)
+	m := &PrecGD{Step: 0.5, Scale: 0.5}
+	st, err := m.Init(p, x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k := 0; k < 2; k++ {
+		if d, want := m.Damping(), math.Sqrt(st.Loss); math.Abs(d-want) > 1e-12*want {
+			t.Errorf("step %d: λ_t = %v, want √f = %v", k, d, want)
+		}
+		if st, err = m.Iterate(x); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

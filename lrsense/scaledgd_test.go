@@ -276,3 +276,50 @@ func TestScaledGDAllocations(t *testing.T) {
 	}
 	t.Logf("allocations per iteration: %v", got)
 }
+
+// The symmetric step the scaledgd-lambda notebook takes (GOE-type operator,
+// over-parameterized r′ = 3 > r⋆ = 2, noise, λ > 0) agrees with
+// X − η·sym(G)·X·(XᵀX + λI)⁻¹ written with an explicit inverse.
+func TestScaledGDSymMatchesInverseFormula(t *testing.T) {
+	src := NewSource(12)
+	sigma, _ := Spectrum(2, 10, Geometric)
+	truth, err := NewPSD(6, sigma, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	op, err := NewSymGaussian(80, 6, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := NewProblem(op, truth, GaussianNoise{Sigma: 0.05}, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := RandomSym(6, 3, 0.5, EntryStd, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const eta, lambda = 0.5, 0.03
+	var grad Factors
+	NewLeastSquares(p).Eval(&grad, x)
+	var g, inv, d, want mat.Dense
+	g.Mul(x.L.T(), x.L)
+	for i := 0; i < 3; i++ {
+		g.Set(i, i, g.At(i, i)+lambda)
+	}
+	if err := inv.Inverse(&g); err != nil {
+		t.Fatal(err)
+	}
+	d.Mul(grad.L, &inv)
+	d.Scale(eta, &d)
+	want.Sub(x.L, &d)
+
+	m := &ScaledGD{Step: eta, Lambda: lambda}
+	if _, err := m.Init(p, x); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Iterate(x); err != nil {
+		t.Fatal(err)
+	}
+	checkDense(t, "X'", x.L, &want, 1e-12)
+}
