@@ -41,13 +41,13 @@ type ApproxGD struct {
 	// Step is η; it must be positive.
 	Step float64
 
-	a        *mat.Dense // Σ or A (a view of p.Y)
-	aNorm2   float64
-	ay, atx  mat.Dense // A·Y (A·X), Aᵀ·X
-	gx, gy   mat.Dense // gradients
-	gram     mat.Dense
-	gramY    mat.Dense
-	haveGrad bool
+	a       *mat.Dense // Σ or A (a view of p.Y)
+	aNorm2  float64
+	ay, atx mat.Dense // A·Y (A·X), Aᵀ·X
+	gx, gy  mat.Dense // gradients
+	gram    mat.Dense
+	gramY   mat.Dense
+	work    mat.Dense
 }
 
 // Init checks the step and the problem and evaluates x.
@@ -68,8 +68,7 @@ func (g *ApproxGD) Init(p *Problem, x Factors) (Step, error) {
 func (g *ApproxGD) eval(x Factors) Step {
 	r := x.Right()
 	// A·R (Σ·X for symmetric).
-	g.ay.Reset()
-	g.ay.Mul(g.a, r)
+	mulThin(&g.ay, &g.work, g.a, r)
 	// Gram matrices.
 	g.gramY.Reset()
 	g.gramY.Mul(r.T(), r)
@@ -91,8 +90,7 @@ func (g *ApproxGD) eval(x Factors) Step {
 		return Step{Loss: res2 / 4, GradNorm: gn}
 	}
 	// ∇_R = R(LᵀL) − AᵀL.
-	g.atx.Reset()
-	g.atx.Mul(g.a.T(), x.L)
+	mulThinT(&g.atx, &g.work, g.a, x.L)
 	g.gy.Reset()
 	g.gy.Mul(x.R, &g.gram)
 	g.gy.Sub(&g.gy, &g.atx)
@@ -145,6 +143,7 @@ type RiemannianGD struct {
 	a         *mat.Dense
 	ax, xtax  mat.Dense
 	grad      mat.Dense
+	xt        mat.Dense
 	tau, work []float64
 	signs     []float64
 }
@@ -175,8 +174,7 @@ func (g *RiemannianGD) Init(p *Problem, x Factors) (Step, error) {
 }
 
 func (g *RiemannianGD) eval(x Factors) Step {
-	g.ax.Reset()
-	g.ax.Mul(g.a, x.L)
+	mulThin(&g.ax, &g.xt, g.a, x.L)
 	g.xtax.Reset()
 	g.xtax.Mul(x.L.T(), &g.ax)
 	g.grad.Reset()
@@ -466,4 +464,92 @@ func applyReflectors(refl [][]float64, n, r int) *mat.Dense {
 		}
 	}
 	return q
+}
+
+// mulThin stores a·x in dst (n1×k) for a dense n1×n2 a with contiguous rows
+// and a thin n2×k x: a is read once, four rows at a time, each block
+// multiplied with all k columns of x while it is in cache (the product with
+// Σ dominates a step of ApproxGD and RiemannianGD alike). xt is workspace
+// for xᵀ.
+func mulThin(dst, xt, a *mat.Dense, x mat.Matrix) {
+	raw := a.RawMatrix()
+	n1, n2 := raw.Rows, raw.Cols
+	_, k := x.Dims()
+	if raw.Stride != n2 {
+		dst.Reset()
+		dst.Mul(a, x)
+		return
+	}
+	sizeAs(xt, k, n2)
+	xt.Copy(x.T())
+	sizeAs(dst, n1, k)
+	xr := xt.RawMatrix()
+	dr := dst.RawMatrix()
+	kern := fastKernels
+	var out [4]float64
+	i := 0
+	for ; i+4 <= n1; i += 4 {
+		blk := raw.Data[i*n2 : (i+4)*n2]
+		for j := 0; j < k; j++ {
+			kern.dot4(&out, blk, xr.Data[j*xr.Stride:j*xr.Stride+n2])
+			for b := 0; b < 4; b++ {
+				dr.Data[(i+b)*dr.Stride+j] = out[b]
+			}
+		}
+	}
+	for ; i < n1; i++ {
+		row := raw.Data[i*n2 : (i+1)*n2]
+		for j := 0; j < k; j++ {
+			dr.Data[i*dr.Stride+j] = dot1(row, xr.Data[j*xr.Stride:j*xr.Stride+n2])
+		}
+	}
+}
+
+// sizeAs makes d an r×c matrix, reusing its memory when it already has that
+// shape (its values are then stale).
+func sizeAs(d *mat.Dense, r, c int) {
+	if !d.IsEmpty() {
+		if dr, dc := d.Dims(); dr == r && dc == c {
+			return
+		}
+		d.Reset()
+	}
+	d.ReuseAs(r, c)
+}
+
+// mulThinT stores aᵀ·x in dst (n2×k) for a dense n1×n2 a with contiguous
+// rows and a thin n1×k x, reading a once, four rows at a time; w is
+// workspace for (xᵀa).
+func mulThinT(dst, w, a *mat.Dense, x mat.Matrix) {
+	raw := a.RawMatrix()
+	n1, n2 := raw.Rows, raw.Cols
+	_, k := x.Dims()
+	if raw.Stride != n2 {
+		dst.Reset()
+		dst.Mul(a.T(), x)
+		return
+	}
+	sizeAs(w, k, n2)
+	w.Zero()
+	wr := w.RawMatrix()
+	kern := fastKernels
+	var c [4]float64
+	i := 0
+	for ; i+4 <= n1; i += 4 {
+		blk := raw.Data[i*n2 : (i+4)*n2]
+		for j := 0; j < k; j++ {
+			for b := 0; b < 4; b++ {
+				c[b] = x.At(i+b, j)
+			}
+			kern.axpy4(wr.Data[j*wr.Stride:j*wr.Stride+n2], blk, &c)
+		}
+	}
+	for ; i < n1; i++ {
+		row := raw.Data[i*n2 : (i+1)*n2]
+		for j := 0; j < k; j++ {
+			axpy1(wr.Data[j*wr.Stride:j*wr.Stride+n2], row, x.At(i, j))
+		}
+	}
+	sizeAs(dst, n2, k)
+	dst.Copy(w.T())
 }

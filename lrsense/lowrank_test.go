@@ -334,3 +334,50 @@ func TestNewApproxBadParameters(t *testing.T) {
 		t.Errorf("identical top: %v", err)
 	}
 }
+
+func TestMulThin(t *testing.T) {
+	rnd := rand.New(NewSource(11))
+	for _, n1 := range []int{1, 5, 8, 13} {
+		a := randDense(n1, 9, rnd)
+		x := randDense(9, 3, rnd)
+		var got, xt, want mat.Dense
+		mulThin(&got, &xt, a, x)
+		want.Mul(a, x)
+		if !mat.EqualApprox(&got, &want, 1e-13) {
+			t.Errorf("n1 = %d: mulThin differs from Mul", n1)
+		}
+	}
+}
+
+func BenchmarkMulThin(b *testing.B) {
+	rnd := rand.New(NewSource(1))
+	a := randDense(2000, 2000, rnd)
+	x := randDense(2000, 5, rnd)
+	var dst, xt mat.Dense
+	b.Run("mulThin", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			mulThin(&dst, &xt, a, x)
+		}
+	})
+	b.Run("Mul", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			dst.Reset()
+			dst.Mul(a, x)
+		}
+	})
+}
+
+func TestMulThinT(t *testing.T) {
+	rnd := rand.New(NewSource(12))
+	for _, n1 := range []int{1, 5, 8, 13} {
+		a := randDense(n1, 9, rnd)
+		x := randDense(n1, 3, rnd)
+		var got, w, want mat.Dense
+		mulThinT(&got, &w, a, x)
+		mulThinT(&got, &w, a, x) // reuse
+		want.Mul(a.T(), x)
+		if !mat.EqualApprox(&got, &want, 1e-13) {
+			t.Errorf("n1 = %d: mulThinT differs from Mul", n1)
+		}
+	}
+}
