@@ -370,3 +370,84 @@ func TestFastKernelsSelected(t *testing.T) {
 	}
 	t.Logf("operators use the %s kernels", fastKernels.name)
 }
+
+func signOf(v float64) float64 {
+	switch {
+	case v > 0:
+		return 1
+	case v < 0:
+		return -1
+	}
+	return 0
+}
+
+// plainOp hides the fused methods of an operator.
+type plainOp struct{ Operator }
+
+// TestResidualMapAdjoint checks the mapped pass (s = Sign(r), g = 𝒜*(s))
+// against plain loops for every kernel set, against the two-pass fallback,
+// with s aliasing r, across worker counts, and without allocations.
+func TestResidualMapAdjoint(t *testing.T) {
+	rnd := rand.New(NewSource(14))
+	for name, op := range passOps(5) {
+		m, n1, n2 := op.Dims()
+		x := randDense(n1, n2, rnd)
+		y := randVec(m, rnd)
+		r, rs, _, _ := refPass(op, x, y)
+		sc := 1 / math.Sqrt(float64(m))
+		g, gs := mat.NewDense(n1, n2, nil), mat.NewDense(n1, n2, nil)
+		for i := 0; i < m; i++ {
+			a := op.Measurement(i)
+			for j := 0; j < n1; j++ {
+				for k := 0; k < n2; k++ {
+					v := sc * a.At(j, k) * signOf(r[i])
+					g.Set(j, k, g.At(j, k)+v)
+					gs.Set(j, k, gs.At(j, k)+math.Abs(v))
+				}
+			}
+		}
+		type mapper interface {
+			passMap(k kernels, mode passMode, dst *mat.Dense, r, s *mat.VecDense, x mat.Matrix, y mat.Vector, f func(float64) float64)
+		}
+		for _, k := range allKernels() {
+			gotG, gotR, gotS := mat.NewDense(n1, n2, nil), mat.NewVecDense(m, nil), mat.NewVecDense(m, nil)
+			op.(mapper).passMap(k, modeMapped, gotG, gotR, gotS, x, y, signOf)
+			for i := 0; i < m; i++ {
+				if !close12(gotR.AtVec(i), r[i], rs[i]) || gotS.AtVec(i) != signOf(gotR.AtVec(i)) {
+					t.Errorf("%s %s: r[%d], s[%d] = %v, %v, want %v, %v", name, k.name, i, i, gotR.AtVec(i), gotS.AtVec(i), r[i], signOf(r[i]))
+				}
+			}
+			for j := 0; j < n1; j++ {
+				for l := 0; l < n2; l++ {
+					if !close12(gotG.At(j, l), g.At(j, l), gs.At(j, l)) {
+						t.Errorf("%s %s: g[%d,%d] = %v, want %v", name, k.name, j, l, gotG.At(j, l), g.At(j, l))
+					}
+				}
+			}
+		}
+		var g1, g2, g3 mat.Dense
+		var r1, s1, r2, s2, r3 mat.VecDense
+		ResidualMapAdjointTo(op, &g1, &r1, &s1, x, y, signOf)
+		ResidualMapAdjointTo(plainOp{op}, &g2, &r2, &s2, x, y, signOf)
+		if !mat.EqualApprox(&g1, &g2, 1e-12) || !mat.EqualApprox(&r1, &r2, 1e-12) || !mat.Equal(&s1, &s2) {
+			t.Errorf("%s: fused and two-pass ResidualMapAdjointTo differ", name)
+		}
+		ResidualMapAdjointTo(op, &g3, &r3, &r3, x, y, signOf)
+		if !mat.Equal(&g3, &g1) || !mat.Equal(&r3, &s1) {
+			t.Errorf("%s: s aliasing r gives other results", name)
+		}
+		for _, w := range []int{1, 3} {
+			withWorkers(w, func() {
+				var gw mat.Dense
+				var rw, sw mat.VecDense
+				ResidualMapAdjointTo(op, &gw, &rw, &sw, x, y, signOf)
+				if !mat.Equal(&gw, &g1) || !mat.Equal(&rw, &r1) {
+					t.Errorf("%s: %d workers differ", name, w)
+				}
+				if a := testing.AllocsPerRun(10, func() { ResidualMapAdjointTo(op, &gw, &rw, &sw, x, y, signOf) }); a != 0 {
+					t.Errorf("%s: ResidualMapAdjointTo makes %v allocations", name, a)
+				}
+			})
+		}
+	}
+}

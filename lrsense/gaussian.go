@@ -84,9 +84,27 @@ func (g *Gaussian) ResidualAdjointTo(dst *mat.Dense, r *mat.VecDense, x mat.Matr
 	g.pass(fastKernels, modeFused, dst, r, x, y)
 }
 
+// ResidualMapAdjointTo stores r = 𝒜(x) − y in r, s_i = f(r_i) in s and
+// 𝒜*(s) in dst, reading each A_i once.
+func (g *Gaussian) ResidualMapAdjointTo(dst *mat.Dense, r, s *mat.VecDense, x mat.Matrix, y mat.Vector, f func(float64) float64) {
+	checkMatrix("x", x, g.n1, g.n2)
+	if y.Len() != g.m {
+		panic(errLen("y", y.Len(), g.m))
+	}
+	prepVec(r, g.m)
+	prepVec(s, g.m)
+	prepDense(dst, g.n1, g.n2)
+	g.passMap(fastKernels, modeMapped, dst, r, s, x, y, f)
+}
+
 // pass runs one pass of the given mode with kernels k. In modeAdjoint, y
 // holds the vector to take the adjoint of and r is not used.
 func (g *Gaussian) pass(k kernels, mode passMode, dst *mat.Dense, r *mat.VecDense, x mat.Matrix, y mat.Vector) {
+	g.passMap(k, mode, dst, r, nil, x, y, nil)
+}
+
+// passMap is pass with the s and f of modeMapped.
+func (g *Gaussian) passMap(k kernels, mode passMode, dst *mat.Dense, r, s *mat.VecDense, x mat.Matrix, y mat.Vector, f func(float64) float64) {
 	rm := g.rows
 	w := rm.getWork()
 	defer rm.putWork(w)
@@ -119,12 +137,19 @@ func (g *Gaussian) pass(k kernels, mode passMode, dst *mat.Dense, r *mat.VecDens
 	if dst != nil {
 		gs = denseDest(&w.g, dst)
 	}
-	rm.pass(w, k, mode, gs, rs, xs, ys)
+	var ss []float64
+	if s != nil {
+		ss = vecDest(&w.s, s, false)
+	}
+	rm.pass(w, k, mode, gs, rs, ss, xs, ys, f)
 	if dst != nil {
 		denseStore(dst, gs)
 	}
 	if r != nil {
 		vecStore(r, rs)
+	}
+	if s != nil {
+		vecStore(s, ss)
 	}
 }
 
@@ -290,8 +315,26 @@ func (o *SymGaussian) ResidualAdjointTo(dst *mat.Dense, r *mat.VecDense, x mat.M
 	o.pass(fastKernels, modeFused, dst, r, x, y)
 }
 
+// ResidualMapAdjointTo stores r = 𝒜(x) − y in r, s_i = f(r_i) in s and
+// 𝒜*(s) in dst, reading each packed A_i once.
+func (o *SymGaussian) ResidualMapAdjointTo(dst *mat.Dense, r, s *mat.VecDense, x mat.Matrix, y mat.Vector, f func(float64) float64) {
+	checkMatrix("x", x, o.n, o.n)
+	if y.Len() != o.m {
+		panic(errLen("y", y.Len(), o.m))
+	}
+	prepVec(r, o.m)
+	prepVec(s, o.m)
+	prepDense(dst, o.n, o.n)
+	o.passMap(fastKernels, modeMapped, dst, r, s, x, y, f)
+}
+
 // pass packs x, runs the pass with kernels k and unpacks g into dst.
 func (o *SymGaussian) pass(k kernels, mode passMode, dst *mat.Dense, r *mat.VecDense, x mat.Matrix, y mat.Vector) {
+	o.passMap(k, mode, dst, r, nil, x, y, nil)
+}
+
+// passMap is pass with the s and f of modeMapped.
+func (o *SymGaussian) passMap(k kernels, mode passMode, dst *mat.Dense, r, s *mat.VecDense, x mat.Matrix, y mat.Vector, f func(float64) float64) {
 	rm := o.rows
 	w := rm.getWork()
 	defer rm.putWork(w)
@@ -332,7 +375,11 @@ func (o *SymGaussian) pass(k kernels, mode passMode, dst *mat.Dense, r *mat.VecD
 	if dst != nil {
 		gs = grow(&w.g, rm.c)
 	}
-	rm.pass(w, k, mode, gs, rs, xs, ys)
+	var ss []float64
+	if s != nil {
+		ss = vecDest(&w.s, s, false)
+	}
+	rm.pass(w, k, mode, gs, rs, ss, xs, ys, f)
 	if dst != nil {
 		raw := dst.RawMatrix()
 		p := gs
@@ -348,4 +395,40 @@ func (o *SymGaussian) pass(k kernels, mode passMode, dst *mat.Dense, r *mat.VecD
 	if r != nil {
 		vecStore(r, rs)
 	}
+	if s != nil {
+		vecStore(s, ss)
+	}
+}
+
+// ResidualMapAdjointer is implemented by operators that compute, in one
+// pass, r = 𝒜(x) − y, s_i = f(r_i) and 𝒜*(s). ResidualMapAdjointTo uses it
+// when it is there.
+type ResidualMapAdjointer interface {
+	ResidualMapAdjointTo(g *mat.Dense, r, s *mat.VecDense, x mat.Matrix, y mat.Vector, f func(float64) float64)
+}
+
+// ResidualMapAdjointTo stores r = 𝒜(x) − y in r, s_i = f(r_i) in s and
+// g = 𝒜*(s) in g: the pass of a method that maps each residual before the
+// adjoint, such as the sub-gradient method of Ma & Fattahi (2023) with
+// Q = 𝒜*(Sign(𝒜(UUᵀ) − y))/√m (see SubGM). Gaussian and SymGaussian do it
+// in one pass over their stored measurements instead of two. f may be
+// called from several goroutines at once and in any order, so it must be a
+// pure function of its argument. s may be r (it then ends up holding f(r)).
+// It panics on shape mismatches as ResidualAdjointTo does.
+func ResidualMapAdjointTo(op Operator, g *mat.Dense, r, s *mat.VecDense, x mat.Matrix, y mat.Vector, f func(float64) float64) {
+	if o, ok := op.(ResidualMapAdjointer); ok {
+		o.ResidualMapAdjointTo(g, r, s, x, y, f)
+		return
+	}
+	m, _, _ := op.Dims()
+	if y.Len() != m {
+		panic(errLen("y", y.Len(), m))
+	}
+	op.ApplyTo(r, x)
+	r.SubVec(r, y)
+	prepVec(s, m)
+	for i := 0; i < m; i++ {
+		s.SetVec(i, f(r.AtVec(i)))
+	}
+	op.AdjointTo(g, s)
 }

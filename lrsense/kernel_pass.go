@@ -56,9 +56,9 @@ func (rm *rowMatrix) row(i int) []float64 { return rm.a[i*rm.c : (i+1)*rm.c] }
 // vectors (packed or copied x, g, y) live here too, so that operators are
 // safe for concurrent use: each concurrent pass takes its own workspace.
 type passWork struct {
-	parts   [][]float64 // sums of g of chunks 1, 2, …
-	x, g, y []float64   // operator scratch, sized by the operator
-	job     passJob
+	parts      [][]float64 // sums of g of chunks 1, 2, …
+	x, g, y, s []float64   // operator scratch, sized by the operator
+	job        passJob
 }
 
 // getWork returns a free workspace, or a new one.
@@ -95,14 +95,16 @@ const (
 	modeApply   passMode = iota // r = A·x, or A·x − y when y is not nil
 	modeAdjoint                 // g = Aᵀ·r
 	modeFused                   // r = A·x − y and g = Aᵀ·r
+	modeMapped                  // r = A·x − y, s = f(r) entrywise and g = Aᵀ·s
 )
 
-// pass makes one pass with kernels k. Slices have length m (r, y) or c
+// pass makes one pass with kernels k. Slices have length m (r, s, y) or c
 // (x, g); y may be nil in modeApply, g is not used there, x not in
-// modeAdjoint. r may alias y.
-func (rm *rowMatrix) pass(w *passWork, k kernels, mode passMode, g, r, x, y []float64) {
+// modeAdjoint; s and f are used only in modeMapped. r may alias y, and s
+// may alias r or y.
+func (rm *rowMatrix) pass(w *passWork, k kernels, mode passMode, g, r, s, x, y []float64, f func(float64) float64) {
 	j := &w.job
-	*j = passJob{rm: rm, k: k, mode: mode, g: g, r: r, x: x, y: y, parts: w.parts, ntask: rm.nchunk}
+	*j = passJob{rm: rm, k: k, mode: mode, g: g, r: r, s: s, x: x, y: y, f: f, parts: w.parts, ntask: rm.nchunk}
 	j.dispatch()
 	if mode != modeApply && rm.nchunk > 1 {
 		j.phase = 1
@@ -116,15 +118,16 @@ func (rm *rowMatrix) pass(w *passWork, k kernels, mode passMode, g, r, x, y []fl
 // turn: the chunks (phase 0), then column ranges of the sum of the chunk
 // sums (phase 1).
 type passJob struct {
-	rm         *rowMatrix
-	k          kernels
-	mode       passMode
-	g, r, x, y []float64
-	parts      [][]float64
-	phase      int
-	ntask      int
-	next       atomic.Int64
-	wg         sync.WaitGroup
+	rm            *rowMatrix
+	k             kernels
+	mode          passMode
+	g, r, s, x, y []float64
+	f             func(float64) float64
+	parts         [][]float64
+	phase         int
+	ntask         int
+	next          atomic.Int64
+	wg            sync.WaitGroup
 }
 
 // passWorkers is the number of goroutines a pass may use, the caller
@@ -238,6 +241,15 @@ func (j *passJob) chunk(q int) {
 			rr[3] -= y[i+3]
 			copy(r[i:i+4], rr[:])
 			j.k.axpy4(dst, blk, &rr)
+		case modeMapped:
+			j.k.dot4(&rr, blk, x)
+			for t := range rr {
+				rr[t] -= y[i+t]
+				r[i+t] = rr[t]
+				rr[t] = j.f(rr[t])
+				j.s[i+t] = rr[t]
+			}
+			j.k.axpy4(dst, blk, &rr)
 		}
 	}
 	for ; i < hi; i++ {
@@ -251,6 +263,10 @@ func (j *passJob) chunk(q int) {
 				ri -= y[i]
 			}
 			r[i] = ri
+			if j.mode == modeMapped {
+				ri = j.f(ri)
+				j.s[i] = ri
+			}
 		}
 		if j.mode != modeApply {
 			axpy1(dst, row, ri)
