@@ -43,6 +43,8 @@ func NewGaussian(m, n1, n2 int, src rand.Source) (*Gaussian, error) {
 func (g *Gaussian) Dims() (m, n1, n2 int) { return g.m, g.n1, g.n2 }
 
 // Bytes returns the size of the stored measurement matrices, 8·m·n1·n2.
+// A pass also keeps a workspace of at most 15 partial sums of 𝒜*(r) (8·n1·n2
+// bytes each) per concurrent call, which Bytes does not count.
 func (g *Gaussian) Bytes() int { return 8 * len(g.rows.a) }
 
 // Measurement returns A_i (unscaled, with N(0,1) entries) as a new matrix.
@@ -268,7 +270,9 @@ func NewSymGaussian(m, n int, src rand.Source) (*SymGaussian, error) {
 // Dims returns m, n and n.
 func (o *SymGaussian) Dims() (m, n1, n2 int) { return o.m, o.n, o.n }
 
-// Bytes returns the size of the stored packed triangles, 8·m·n(n+1)/2.
+// Bytes returns the size of the stored packed triangles, 8·m·n(n+1)/2,
+// not counting the workspace of a pass (at most 15 packed partial sums of
+// 𝒜*(r) per concurrent call).
 func (o *SymGaussian) Bytes() int { return 8 * len(o.rows.a) }
 
 // Measurement returns A_i (unscaled) as a new symmetric matrix.
