@@ -13,8 +13,7 @@ const DefaultAPGDCutoff = 1e-8
 // APGD is alternating preconditioned gradient descent for asymmetric
 // factors, from Liu, Han, Tang, Tang & Wang, "Efficient Over-parameterized
 // Matrix Sensing from Noisy Measurements via Alternating Preconditioned
-// Gradient Descent" (arXiv 2502.00463, 2025), the APGD iteration of the
-// paper (Algorithm 1):
+// Gradient Descent" (arXiv 2502.00463 v3, 2025), the paper's APGD update:
 //
 //	L_{t+1} = L_t − η·G(L_t, R_t)·R_t(R_tᵀR_t)^†,
 //	R_{t+1} = R_t − η·G(L_{t+1}, R_t)ᵀ·L_{t+1}(L_{t+1}ᵀL_{t+1})^†,
@@ -22,6 +21,13 @@ const DefaultAPGDCutoff = 1e-8
 // with G(L, R) = 𝒜*(𝒜(LRᵀ) − y), the gradient factor of the package's
 // asymmetric loss ½‖𝒜(LRᵀ) − y‖² (∇_L = G·R, ∇_R = Gᵀ·L). The updates
 // alternate: the R step uses the new L. There is no damping λ.
+//
+// With the Identity operator (full observation, G = LRᵀ − Y) and η = 1 each
+// half step is an exact least-squares solve, L ← Y·R(RᵀR)^†, so APGD is a
+// damped form of alternating least squares. This is why it tolerates larger
+// steps than the simultaneous ScaledGD(λ) step, whose two factor corrections
+// add up on the product near the optimum (with Gaussian sensing, η up to 1
+// against about 0.75: notebooks/apgd.ipynb, Figure 2).
 //
 // The paper writes the inverse (RᵀR)⁻¹. With r > r⋆ a factor becomes
 // (nearly) rank deficient as LRᵀ approaches a rank-r⋆ matrix, so APGD uses

@@ -220,3 +220,36 @@ func TestAPGDBadParameters(t *testing.T) {
 		t.Errorf("symmetric factors: error %v, want ErrBadParam", err)
 	}
 }
+
+// With full observation (Identity operator) and η = 1 the L step of APGD is
+// the exact least-squares solve L = Y·R(RᵀR)⁻¹ (alternating least squares):
+// then L·Rᵀ = Y·P_R, checked by hand on a 2×2 example with R = I·c.
+func TestAPGDIdentityIsALS(t *testing.T) {
+	op := mustOp(NewIdentity(2, 2))
+	y := mat.NewVecDense(4, []float64{1, 2, 3, 4}) // Y = [1 2; 3 4]
+	p, err := FromMeasurements(op, y, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// R = 2·e₁ (one column): R(RᵀR)⁻¹ = e₁/2, so L₁ = L₀ − (L₀Rᵀ − Y)·e₁/2
+	// = Y·e₁/2 = [0.5; 1.5] whatever L₀ is.
+	x := Factors{L: mat.NewDense(2, 1, []float64{7, -3}), R: mat.NewDense(2, 1, []float64{2, 0})}
+	a := &APGD{Step: 1}
+	if _, err := a.Init(p, x); err != nil {
+		t.Fatal(err)
+	}
+	a.precondStep(x.L, a.ls.Adjoint(), false, x.R)
+	apgdClose(t, "L after the L step", x.L, mat.NewDense(2, 1, []float64{0.5, 1.5}), 1e-15)
+
+	// A full step: the R step then solves R = Yᵀ·L(LᵀL)⁻¹ with the new L:
+	// L = [0.5; 1.5], LᵀL = 2.5, Yᵀ·L = [0.5+4.5; 1+6] = [5; 7], R = [2; 2.8].
+	x = Factors{L: mat.NewDense(2, 1, []float64{7, -3}), R: mat.NewDense(2, 1, []float64{2, 0})}
+	if _, err := a.Init(p, x); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Iterate(x); err != nil {
+		t.Fatal(err)
+	}
+	apgdClose(t, "L", x.L, mat.NewDense(2, 1, []float64{0.5, 1.5}), 1e-14)
+	apgdClose(t, "R", x.R, mat.NewDense(2, 1, []float64{2, 2.8}), 1e-14)
+}

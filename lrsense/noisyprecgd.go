@@ -9,17 +9,18 @@ import (
 // NoisyPrecGD is preconditioned gradient descent with a geometrically
 // decaying damping, the variant of PrecGD for noisy measurements that Liu,
 // Han, Tang, Tang & Wang (APGD, arXiv 2502.00463, 2025) compare against
-// (Zhang, Chen, Fattahi & Zhang, "Fast and accurate estimation of low-rank
-// matrices from noisy measurements via preconditioned non-convex gradient
-// descent", AISTATS 2024): ScaledGD(λ) steps (see ScaledGD; simultaneous L
-// and R steps for asymmetric factors)
+// (G. Zhang, H.-M. Chiu & R. Y. Zhang, "Fast and accurate estimation of
+// low-rank matrices from noisy measurements via preconditioned non-convex
+// gradient descent", AISTATS 2024, arXiv 2305.17224): ScaledGD(λ) steps (see
+// ScaledGD; simultaneous L and R steps for asymmetric factors)
 //
 //	X ← X − η·∇f(X)·(XᵀX + λ_t I)⁻¹,   λ_{t+1} = β·λ_t,
 //
 // so that, unlike PrecGD's λ_t = ‖𝒜(X_t) − y‖, the damping does not level
-// off at the noise level. The schedule λ_{t+1} = β·λ_t and the start
-// λ_0 = ‖𝒜(X_0) − y‖ (PrecGD's λ_0, Lambda0 = 0) are this package's reading
-// of the method, not constants taken from the paper.
+// off at the noise level. The geometric decay of the damping is that paper's
+// (its abstract: a "geometrically decaying regularization parameter"); the
+// start λ_0 = ‖𝒜(X_0) − y‖ (PrecGD's λ_0, Lambda0 = 0) and any value of β are
+// this package's choices, not constants taken from the paper.
 //
 // Step.Loss and Step.GradNorm are those of ScaledGD. When λ_t decays to 0
 // and a factor loses column rank, Iterate returns NaN measures (Solve stops
