@@ -195,7 +195,7 @@ func TestRunChecks(t *testing.T) {
 		n, k := u.Dims()
 		return mat.NewDense(n, k, nil)
 	})
-	expect(t, r, false, "IterLimit")
+	expect(t, r, false, "is your gradient zero")
 	r, _ = RunGD(func(p *lrsense.Problem, u *mat.Dense) *mat.Dense { return nil })
 	expect(t, r, false, "stopped")
 

@@ -2,6 +2,7 @@ package assign
 
 import (
 	"fmt"
+	"math"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -87,6 +88,9 @@ func RunGD(grad SymGradFunc) (Result, *lrsense.Trajectory) {
 		res.Message = fmt.Sprintf("GD with your gradient reached relative error %.1e in %d iterations.", out.Stats.RelErr, out.Stats.Iterations)
 	default:
 		res.Message = fmt.Sprintf("GD with your gradient ended %v at relative error %.2g after %d iterations (want ≤ 1e-6): check the gradient first.", out.Status, out.Stats.RelErr, out.Stats.Iterations)
+		if e := traj.Series("relerr"); len(e) > 0 && math.Abs(out.Stats.RelErr-e[0]) <= 1e-6*e[0] {
+			res.Message += " U did not move: is your gradient zero?"
+		}
 	}
 	return res, traj
 }
@@ -134,7 +138,7 @@ func RunPreconditioning(step ScaledStepFunc) (res Result, gd, scaled []*lrsense.
 			res.Message = "your ScaledGD(λ) stopped: " + err.Error()
 			failed = true
 		case out.Status != lrsense.Converged:
-			res.Message = fmt.Sprintf("your ScaledGD(λ) did not reach 1e-6 at κ = %g in %d iterations (%v at %.2g).", kappa, maxIter, out.Status, out.Stats.RelErr)
+			res.Message = fmt.Sprintf("your ScaledGD(λ) did not reach 1e-6 at κ = %g in %d iterations (%v at %.2g): make the scaledgd-step check pass first.", kappa, maxIter, out.Status, out.Stats.RelErr)
 			failed = true
 		}
 		iters = append(iters, out.Stats.Iterations)
