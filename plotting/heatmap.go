@@ -74,9 +74,9 @@ func HeatMap(title, xlabel, ylabel string, z mat.Matrix, xs, ys []float64) *Figu
 	h.setRange(lo, hi)
 
 	p := plot.New()
-	p.Title.Text = title
-	p.X.Label.Text = xlabel
-	p.Y.Label.Text = ylabel
+	p.Title.Text = glyphSafe(title)
+	p.X.Label.Text = glyphSafe(xlabel)
+	p.Y.Label.Text = glyphSafe(ylabel)
 	p.Add(h.hm)
 	p.X.Min, p.X.Max = -0.5, float64(c)-0.5
 	p.Y.Min, p.Y.Max = -0.5, float64(r)-0.5

@@ -449,3 +449,11 @@ func TestLiveOutsideNotebook(t *testing.T) {
 	}
 	l.Figure(Convergence("", ""))
 }
+
+func TestGlyphFallback(t *testing.T) {
+	f := Convergence("‖X − X⋆‖", "error", Series{Name: "X⋆", X: []float64{0, 1}, Y: []float64{1, 0.1}})
+	texts := svgTexts(f.SVG())
+	if !has(texts, "‖X − X*‖") || !has(texts, "X*") {
+		t.Errorf("⋆ not replaced: %q", texts)
+	}
+}

@@ -181,9 +181,9 @@ func (e extent) empty() bool { return e.min > e.max }
 // It panics if a Series' slices have mismatched lengths.
 func Plot(ax Axes, series ...Series) *Figure {
 	p := plot.New()
-	p.Title.Text = ax.Title
-	p.X.Label.Text = ax.XLabel
-	p.Y.Label.Text = ax.YLabel
+	p.Title.Text = glyphSafe(ax.Title)
+	p.X.Label.Text = glyphSafe(ax.XLabel)
+	p.Y.Label.Text = glyphSafe(ax.YLabel)
 	p.Legend.Top = true
 	p.Legend.ThumbnailWidth = 0.35 * vg.Inch
 	p.Add(gridLines())
@@ -333,7 +333,7 @@ func Plot(ax Axes, series ...Series) *Figure {
 		if s.Points {
 			thumbs = append(thumbs, &plotter.Scatter{GlyphStyle: gs})
 		}
-		p.Legend.Add(name, thumbs...)
+		p.Legend.Add(glyphSafe(name), thumbs...)
 		names = append(names, name)
 	}
 
@@ -488,3 +488,11 @@ func (b legendBox) Plot(c draw.Canvas, p *plot.Plot) {
 	c.SetColor(color.NRGBA{R: 255, G: 255, B: 255, A: 0x99})
 	c.Fill(r.Path())
 }
+
+// glyphFallbacks replaces characters that the embedded Liberation fonts
+// have no glyph for (they would be drawn as an empty box) by the closest
+// character they have. The papers' X⋆ becomes X*.
+var glyphFallbacks = strings.NewReplacer("⋆", "*", "★", "*", "∗", "*")
+
+// glyphSafe returns s with glyphFallbacks applied.
+func glyphSafe(s string) string { return glyphFallbacks.Replace(s) }
