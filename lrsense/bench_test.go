@@ -85,7 +85,8 @@ func passWith(op Operator, k kernels, g *mat.Dense, r *mat.VecDense, x mat.Matri
 }
 
 // BenchmarkOperatorPass times r = 𝒜(X) − y and G = 𝒜*(r): fused with the
-// fast and the pure-Go kernels, and as two separate passes.
+// fast and the pure-Go kernels, mapped (G = 𝒜*(Sign(r)), SubGM's pass), and
+// as two separate passes.
 func BenchmarkOperatorPass(b *testing.B) {
 	for _, c := range benchCases {
 		p, x0 := benchProblem(b, c)
@@ -109,6 +110,14 @@ func BenchmarkOperatorPass(b *testing.B) {
 				}
 			})
 		}
+		var sg mat.VecDense
+		b.Run(c.name+"/mapped/"+fastKernels.name, func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(p.Op.(Sizer).Bytes()))
+			for b.Loop() {
+				ResidualMapAdjointTo(p.Op, &g, &r, &sg, &x, p.Y, signOf)
+			}
+		})
 		b.Run(c.name+"/apply+adjoint/"+fastKernels.name, func(b *testing.B) {
 			b.ReportAllocs()
 			b.SetBytes(int64(p.Op.(Sizer).Bytes()))
