@@ -60,7 +60,7 @@ func (g *ApproxGD) Init(p *Problem, x Factors) (Step, error) {
 		return Step{}, err
 	}
 	g.a = a
-	g.aNorm2 = mat.Norm(a, 2) * mat.Norm(a, 2)
+	g.aNorm2 = frobDot(a, a)
 	return g.eval(x), nil
 }
 
@@ -77,15 +77,15 @@ func (g *ApproxGD) eval(x Factors) Step {
 	g.gx.Mul(x.L, &g.gramY)
 	g.gx.Sub(&g.gx, &g.ay)
 	// ‖LRᵀ − A‖² = tr((LᵀL)(RᵀR)) − 2⟨L, AR⟩ + ‖A‖².
-	if x.Sym() {
-		g.gram.CloneFrom(&g.gramY)
-	} else {
+	gramL := &g.gramY
+	if !x.Sym() {
 		g.gram.Reset()
 		g.gram.Mul(x.L.T(), x.L)
+		gramL = &g.gram
 	}
-	res2 := frobDot(&g.gram, &g.gramY) - 2*frobDot(x.L, &g.ay) + g.aNorm2
+	res2 := frobDot(gramL, &g.gramY) - 2*frobDot(x.L, &g.ay) + g.aNorm2
 	res2 = math.Max(res2, 0)
-	gn := mat.Norm(&g.gx, 2)
+	gn := math.Sqrt(frobDot(&g.gx, &g.gx))
 	if x.Sym() {
 		return Step{Loss: res2 / 4, GradNorm: gn}
 	}
@@ -94,23 +94,27 @@ func (g *ApproxGD) eval(x Factors) Step {
 	g.gy.Reset()
 	g.gy.Mul(x.R, &g.gram)
 	g.gy.Sub(&g.gy, &g.atx)
-	return Step{Loss: res2 / 2, GradNorm: math.Hypot(gn, mat.Norm(&g.gy, 2))}
+	return Step{Loss: res2 / 2, GradNorm: math.Hypot(gn, math.Sqrt(frobDot(&g.gy, &g.gy)))}
 }
 
 // Iterate takes one simultaneous step and evaluates the new iterate.
 func (g *ApproxGD) Iterate(x Factors) (Step, error) {
-	x.L.Sub(x.L, scaledCopy(&g.gram, g.Step, &g.gx))
+	axpyDense(x.L, -g.Step, &g.gx)
 	if !x.Sym() {
-		x.R.Sub(x.R, scaledCopy(&g.gram, g.Step, &g.gy))
+		axpyDense(x.R, -g.Step, &g.gy)
 	}
 	return g.eval(x), nil
 }
 
-// scaledCopy stores s·a in dst and returns dst.
-func scaledCopy(dst *mat.Dense, s float64, a *mat.Dense) *mat.Dense {
-	dst.Reset()
-	dst.Scale(s, a)
-	return dst
+// axpyDense adds s·a to dst (same shapes).
+func axpyDense(dst *mat.Dense, s float64, a *mat.Dense) {
+	r, c := dst.Dims()
+	for i := 0; i < r; i++ {
+		rd, ra := dst.RawRowView(i)[:c], a.RawRowView(i)[:c]
+		for j, v := range ra {
+			rd[j] += s * v
+		}
+	}
 }
 
 // frobDot returns ⟨a, b⟩ = Σ a_ij b_ij.
@@ -180,13 +184,12 @@ func (g *RiemannianGD) eval(x Factors) Step {
 	g.grad.Reset()
 	g.grad.Mul(x.L, &g.xtax)
 	g.grad.Sub(&g.ax, &g.grad)
-	return Step{Loss: -mat.Trace(&g.xtax) / 2, GradNorm: mat.Norm(&g.grad, 2)}
+	return Step{Loss: -mat.Trace(&g.xtax) / 2, GradNorm: math.Sqrt(frobDot(&g.grad, &g.grad))}
 }
 
 // Iterate takes the retracted step and evaluates the new iterate.
 func (g *RiemannianGD) Iterate(x Factors) (Step, error) {
-	g.grad.Scale(g.Step, &g.grad)
-	x.L.Add(x.L, &g.grad)
+	axpyDense(x.L, g.Step, &g.grad)
 	g.tau, g.work, g.signs = thinQInPlace(x.L, g.tau, g.work, g.signs)
 	return g.eval(x), nil
 }
@@ -318,11 +321,11 @@ func NewApproxSym(lambda []float64, r int, src rand.Source) (*Problem, error) {
 		}
 	}
 	// Symmetrize away rounding.
+	sd := sig.RawMatrix().Data
 	for i := 0; i < n; i++ {
 		for j := 0; j < i; j++ {
-			m := (sig.At(i, j) + sig.At(j, i)) / 2
-			sig.Set(i, j, m)
-			sig.Set(j, i, m)
+			m := (sd[i*n+j] + sd[j*n+i]) / 2
+			sd[i*n+j], sd[j*n+i] = m, m
 		}
 	}
 	u := applyReflectors(refl, n, r)

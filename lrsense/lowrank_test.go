@@ -381,3 +381,31 @@ func TestMulThinT(t *testing.T) {
 		}
 	}
 }
+func BenchmarkApproxSteps(b *testing.B) {
+	lambda := make([]float64, 100)
+	for i := range lambda {
+		if i < 5 {
+			lambda[i] = 2 - 0.25*float64(i)
+		} else {
+			lambda[i] = 0.5 * float64(99-i) / 94
+		}
+	}
+	p, _ := NewApproxSym(lambda, 5, NewSource(1))
+	x0, _ := RandomSym(100, 5, 1, RowDim, NewSource(2))
+	b.Run("GD", func(b *testing.B) {
+		x := x0.Clone()
+		g := &ApproxGD{Step: 1e-9}
+		g.Init(p, x)
+		for i := 0; i < b.N; i++ {
+			g.Iterate(x)
+		}
+	})
+	b.Run("RGD", func(b *testing.B) {
+		x := Factors{L: Orthonormalize(x0.L)}
+		g := &RiemannianGD{Step: 1e-9}
+		g.Init(p, x)
+		for i := 0; i < b.N; i++ {
+			g.Iterate(x)
+		}
+	})
+}
