@@ -3,6 +3,8 @@ package lrsense
 import (
 	"math"
 
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -41,7 +43,50 @@ func (x Factors) Dims() (n1, n2 int) {
 func (x Factors) ProductTo(dst *mat.Dense) {
 	n1, n2 := x.Dims()
 	prepDense(dst, n1, n2)
-	dst.Mul(x.L, x.Right().T())
+	mulTo(dst, x.L, false, x.Right(), true)
+}
+
+// mulTo stores op(a)·op(b) in dst, where op transposes when the flag is
+// set. It is Dense.Mul for the products of the iteration's hot path:
+// passing b.T() to Dense.Mul boxes a mat.Transpose on the heap on every
+// call, mulTo calls the same BLAS routine without allocating. dst must be
+// empty or of the product's shape, and must not share memory with a or b.
+func mulTo(dst, a *mat.Dense, ta bool, b *mat.Dense, tb bool) {
+	ar, ac := a.Dims()
+	if ta {
+		ar, ac = ac, ar
+	}
+	br, bc := b.Dims()
+	if tb {
+		br, bc = bc, br
+	}
+	if ac != br {
+		panic(mat.ErrShape)
+	}
+	if dst == a || dst == b {
+		panic("lrsense: product destination is an operand")
+	}
+	prepDense(dst, ar, bc)
+	blas64.Gemm(transFlag(ta), transFlag(tb), 1, a.RawMatrix(), b.RawMatrix(), 0, dst.RawMatrix())
+}
+
+func transFlag(t bool) blas.Transpose {
+	if t {
+		return blas.Trans
+	}
+	return blas.NoTrans
+}
+
+// scaleInPlace multiplies m by s. (m.Scale(s, m) copies m through a
+// freshly allocated workspace because receiver and argument alias.)
+func scaleInPlace(m *mat.Dense, s float64) {
+	raw := m.RawMatrix()
+	for i := 0; i < raw.Rows; i++ {
+		row := raw.Data[i*raw.Stride : i*raw.Stride+raw.Cols]
+		for j := range row {
+			row[j] *= s
+		}
+	}
 }
 
 // Clone returns a deep copy of x.
@@ -153,7 +198,7 @@ func (ls *LeastSquares) gradFromAdjoint(grad *Factors, x Factors) {
 	n2, _ := x.R.Dims()
 	prepDense(grad.R, n2, k)
 	grad.L.Mul(&ls.g, x.R)
-	grad.R.Mul(ls.g.T(), x.L)
+	mulTo(grad.R, &ls.g, true, x.L, false)
 }
 
 // Residual returns r = 𝒜(X) − y from the last Eval. The caller must not
@@ -168,9 +213,14 @@ func (ls *LeastSquares) Adjoint() *mat.Dense { return &ls.g }
 func (ls *LeastSquares) SymAdjointMul(dst *mat.Dense, f mat.Matrix) {
 	r, c := f.Dims()
 	prepDense(dst, r, c)
-	ls.gt.Reset()
-	ls.gt.Mul(ls.g.T(), f)
+	if fd, ok := f.(*mat.Dense); ok {
+		prepDense(&ls.gt, r, c)
+		mulTo(&ls.gt, &ls.g, true, fd, false)
+	} else {
+		ls.gt.Reset()
+		ls.gt.Mul(ls.g.T(), f)
+	}
 	dst.Mul(&ls.g, f)
 	dst.Add(dst, &ls.gt)
-	dst.Scale(0.5, dst)
+	scaleInPlace(dst, 0.5)
 }

@@ -54,6 +54,6 @@ func (g *GD) Iterate(x Factors) (Step, error) {
 
 // scaled scales *m in place by s and returns it.
 func scaled(m **mat.Dense, s float64) *mat.Dense {
-	(*m).Scale(s, *m)
+	scaleInPlace(*m, s)
 	return *m
 }

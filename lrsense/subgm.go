@@ -67,6 +67,7 @@ type SubGM struct {
 	m     int
 	x     mat.Dense
 	q, d  mat.Dense
+	qsym  mat.Dense // Q + Qᵀ
 	r, s  mat.VecDense
 	svd   mat.SVD
 }
@@ -164,9 +165,14 @@ func (g *SubGM) eval(x Factors) Step {
 	n, k := x.L.Dims()
 	g.d.Reset()
 	g.d.ReuseAs(n, k)
-	var qt mat.Dense
-	qt.Add(&g.q, g.q.T())
-	g.d.Mul(&qt, x.L)
+	g.qsym.Reset()
+	g.qsym.ReuseAs(n, n)
+	for i := 0; i < n; i++ {
+		for j := 0; j < n; j++ {
+			g.qsym.Set(i, j, g.q.At(i, j)+g.q.At(j, i))
+		}
+	}
+	g.d.Mul(&g.qsym, x.L)
 	return Step{Loss: g.loss, GradNorm: mat.Norm(&g.d, 2)}
 }
 
@@ -194,7 +200,7 @@ func (g *SubGM) evalEmpirical() {
 	g.loss = sum / sm
 	g.q.Reset()
 	op.AdjointTo(&g.q, &g.s)
-	g.q.Scale(1/sm, &g.q)
+	scaleInPlace(&g.q, 1/sm)
 }
 
 func (g *SubGM) evalExpected(e *ExpectedL1, x Factors) {
@@ -213,7 +219,7 @@ func (g *SubGM) evalExpected(e *ExpectedL1, x Factors) {
 	}
 	g.q.Reset()
 	g.q.Sub(&g.x, g.p.Truth.X)
-	g.q.Scale(c*w, &g.q)
+	scaleInPlace(&g.q, c*w)
 }
 
 // StepSize returns η_t for the current iterate (the step the next Iterate
@@ -235,7 +241,7 @@ func (g *SubGM) StepSize() float64 {
 // Iterate takes the step U ← U − η_t·D_t and evaluates the new iterate.
 func (g *SubGM) Iterate(x Factors) (Step, error) {
 	eta := g.StepSize()
-	g.d.Scale(eta, &g.d)
+	scaleInPlace(&g.d, eta)
 	x.L.Sub(x.L, &g.d)
 	g.t++
 	return g.eval(x), nil
