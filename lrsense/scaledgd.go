@@ -120,17 +120,9 @@ func (pc *precond) factorize(x Factors, lambda float64) bool {
 // Cholesky factor U, FᵀF + λI = UᵀU. It reports whether the matrix is
 // positive definite.
 func gramChol(g *mat.Dense, f *mat.Dense, lambda float64) bool {
-	// FᵀF by a rank-k update of the upper triangle, mirrored to the lower
-	// one: what g.Mul(f.T(), f) computes, without the heap-allocated
-	// mat.Transpose that f.T() costs on every call.
-	_, k := f.Dims()
-	prepDense(g, k, k)
+	mulTo(g, f, true, f, false)
 	raw := g.RawMatrix()
-	blas64.Syrk(blas.Trans, 1, f.RawMatrix(), 0, blas64.Symmetric{N: k, Stride: raw.Stride, Data: raw.Data, Uplo: blas.Upper})
 	for i := 0; i < raw.Rows; i++ {
-		for j := i + 1; j < raw.Cols; j++ {
-			raw.Data[j*raw.Stride+i] = raw.Data[i*raw.Stride+j]
-		}
 		raw.Data[i*raw.Stride+i] += lambda
 	}
 	_, ok := lapack64.Potrf(blas64.Symmetric{N: raw.Rows, Stride: raw.Stride, Data: raw.Data, Uplo: blas.Upper})
