@@ -67,7 +67,42 @@ func mulTo(dst, a *mat.Dense, ta bool, b *mat.Dense, tb bool) {
 		panic("lrsense: product destination is an operand")
 	}
 	prepDense(dst, ar, bc)
-	blas64.Gemm(transFlag(ta), transFlag(tb), 1, a.RawMatrix(), b.RawMatrix(), 0, dst.RawMatrix())
+	// Tiles of at most gemmTile×gemmTile of dst: gonum's Dgemm multiplies a
+	// product that small serially, where a larger one (X = L·Rᵀ at n ≥ 128)
+	// would start goroutines and allocate on every call. Each entry is still
+	// summed in the same order.
+	am, bm, dm := a.RawMatrix(), b.RawMatrix(), dst.RawMatrix()
+	for i := 0; i < ar; i += gemmTile {
+		h := min(gemmTile, ar-i)
+		as := rowsOf(am, ta, i, h)
+		for j := 0; j < bc; j += gemmTile {
+			w := min(gemmTile, bc-j)
+			bs := colsOf(bm, tb, j, w)
+			ds := blas64.General{Rows: h, Cols: w, Stride: dm.Stride, Data: dm.Data[i*dm.Stride+j:]}
+			blas64.Gemm(transFlag(ta), transFlag(tb), 1, as, bs, 0, ds)
+		}
+	}
+}
+
+// gemmTile is gonum's Dgemm block size.
+const gemmTile = 64
+
+// rowsOf returns rows i…i+h−1 of op(a) (of a, or of aᵀ when t) as the
+// matrix to pass to Gemm with transpose flag t.
+func rowsOf(a blas64.General, t bool, i, h int) blas64.General {
+	if t {
+		return blas64.General{Rows: a.Rows, Cols: h, Stride: a.Stride, Data: a.Data[i:]}
+	}
+	return blas64.General{Rows: h, Cols: a.Cols, Stride: a.Stride, Data: a.Data[i*a.Stride:]}
+}
+
+// colsOf returns columns j…j+w−1 of op(b) as the matrix to pass to Gemm
+// with transpose flag t.
+func colsOf(b blas64.General, t bool, j, w int) blas64.General {
+	if t {
+		return blas64.General{Rows: w, Cols: b.Cols, Stride: b.Stride, Data: b.Data[j*b.Stride:]}
+	}
+	return blas64.General{Rows: b.Rows, Cols: w, Stride: b.Stride, Data: b.Data[j:]}
 }
 
 func transFlag(t bool) blas.Transpose {

@@ -68,6 +68,7 @@ type SubGM struct {
 	x     mat.Dense
 	q, d  mat.Dense
 	qsym  mat.Dense // Q + Qᵀ
+	delta mat.Dense // X − X⋆
 	r, s  mat.VecDense
 	svd   mat.SVD
 }
@@ -144,9 +145,9 @@ func (g *SubGM) eval(x Factors) Step {
 	x.ProductTo(&g.x)
 	g.err = math.NaN()
 	if t := g.p.Truth; t != nil {
-		var delta mat.Dense
-		delta.Sub(&g.x, t.X)
-		g.err = mat.Norm(&delta, 2)
+		g.delta.Reset()
+		g.delta.Sub(&g.x, t.X)
+		g.err = mat.Norm(&g.delta, 2)
 	}
 	if e := g.Expected; e != nil {
 		g.evalExpected(e, x)
@@ -177,30 +178,26 @@ func (g *SubGM) eval(x Factors) Step {
 }
 
 func (g *SubGM) evalEmpirical() {
-	op := g.p.Op
-	g.r.Reset()
-	op.ApplyTo(&g.r, &g.x)
-	g.r.SubVec(&g.r, g.p.Y)
-	g.s.Reset()
-	g.s.ReuseAsVec(g.m)
+	// r = 𝒜(X) − y, s = Sign(r) and 𝒜*(s) in one pass over the operator.
+	ResidualMapAdjointTo(g.p.Op, &g.q, &g.r, &g.s, &g.x, g.p.Y, sign)
 	sum := 0.0
-	for i := 0; i < g.m; i++ {
-		v := g.r.AtVec(i)
+	for _, v := range g.r.RawVector().Data[:g.m] {
 		sum += math.Abs(v)
-		switch {
-		case v > 0:
-			g.s.SetVec(i, 1)
-		case v < 0:
-			g.s.SetVec(i, -1)
-		default:
-			g.s.SetVec(i, 0)
-		}
 	}
 	sm := math.Sqrt(float64(g.m))
 	g.loss = sum / sm
-	g.q.Reset()
-	op.AdjointTo(&g.q, &g.s)
 	scaleInPlace(&g.q, 1/sm)
+}
+
+// sign is the sub-gradient of |v| that SubGM uses: ±1, and 0 at 0.
+func sign(v float64) float64 {
+	switch {
+	case v > 0:
+		return 1
+	case v < 0:
+		return -1
+	}
+	return 0
 }
 
 func (g *SubGM) evalExpected(e *ExpectedL1, x Factors) {
