@@ -457,3 +457,36 @@ func TestGlyphFallback(t *testing.T) {
 		t.Errorf("⋆ not replaced: %q", texts)
 	}
 }
+
+// The legend goes to a corner the curves leave empty.
+func TestLegendCorner(t *testing.T) {
+	x := []float64{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10}
+	up := make([]float64, len(x))
+	down := make([]float64, len(x))
+	for i, v := range x {
+		up[i] = v
+		down[i] = 10 - v
+	}
+	for _, c := range []struct {
+		name      string
+		y         []float64
+		top, left bool
+	}{
+		{"decreasing", down, true, false}, // top right is free
+		{"increasing", up, true, true},    // top right taken: top left
+	} {
+		f := Plot(Axes{}, Series{Name: "a", X: x, Y: c.y}, Series{Name: "b", X: x, Y: c.y})
+		f.SVG() // the corner is chosen when the plot is drawn
+		p := f.Panels()[0]
+		if p.Legend.Top != c.top || p.Legend.Left != c.left {
+			t.Errorf("%s: legend top=%v left=%v, want top=%v left=%v", c.name, p.Legend.Top, p.Legend.Left, c.top, c.left)
+		}
+	}
+	// Flat curves along the top: the legend goes to the bottom.
+	flat := []float64{9.8, 9.8, 9.8, 9.8, 9.8, 9.8, 9.8, 9.8, 9.8, 9.8, 9.8}
+	f := Plot(Axes{YMin: 0, YMax: 10}, Series{Name: "flat", X: x, Y: flat})
+	f.SVG()
+	if p := f.Panels()[0]; p.Legend.Top {
+		t.Errorf("flat top curve: legend drawn at the top")
+	}
+}

@@ -200,6 +200,7 @@ func Plot(ax Axes, series ...Series) *Figure {
 
 	xs, ys := newExtent(), newExtent()
 	var names []string
+	var drawn []plotter.XYs // the polylines, to place the legend where they are not
 	for k, s := range series {
 		if len(s.X) != len(s.Y) {
 			panic(fmt.Sprintf("plotting: series %q has %d X and %d Y values", s.Name, len(s.X), len(s.Y)))
@@ -295,6 +296,7 @@ func Plot(ax Axes, series ...Series) *Figure {
 		}
 		gs := draw.GlyphStyle{Color: col, Radius: vg.Points(2.5), Shape: glyphs[k%len(glyphs)]}
 		for _, seg := range segs {
+			drawn = append(drawn, seg)
 			if !s.NoLine {
 				l, err := plotter.NewLine(seg)
 				if err != nil {
@@ -337,11 +339,11 @@ func Plot(ax Axes, series ...Series) *Figure {
 		names = append(names, name)
 	}
 
-	if len(names) > 0 {
-		p.Add(legendBox{names})
-	}
 	setRange(&p.X, xs, xlo, xhi, hasXlo, hasXhi, ax.LogX)
 	setRange(&p.Y, ys, ylo, yhi, hasYlo, hasYhi, ax.LogY)
+	if len(names) > 0 {
+		p.Add(legendBox{names: names, lines: drawn})
+	}
 	return newFigure(p, panelLine, ax.LogY)
 }
 
@@ -465,14 +467,22 @@ func withAlpha(c color.Color, a uint8) color.Color {
 	return color.NRGBA{R: uint8(r >> 8), G: uint8(g >> 8), B: uint8(b >> 8), A: a}
 }
 
-// legendBox is a plotter drawing a translucent white box under the legend
-// (top right) so that the labels stay readable over curves; it is
-// only 60% opaque so that the data behind it still shows.
-type legendBox struct{ names []string }
+// legendBox is a plotter that places the legend and draws a translucent
+// white box under it, so that the labels stay readable over curves (it is
+// only 60% opaque, so the data behind it still shows). It runs when the
+// plot is drawn, before the legend, when the sizes of the plot area and of
+// the legend are known: of the four corners it picks the one whose legend
+// box is crossed by the fewest samples of the drawn lines, preferring top
+// right, then top left, bottom right and bottom left, and sets
+// p.Legend.Top and Left to it.
+type legendBox struct {
+	names []string
+	lines []plotter.XYs
+}
 
 // Plot implements plot.Plotter.
 func (b legendBox) Plot(c draw.Canvas, p *plot.Plot) {
-	l := p.Legend
+	l := &p.Legend
 	sty := l.TextStyle
 	var w vg.Length
 	for _, n := range b.names {
@@ -481,12 +491,57 @@ func (b legendBox) Plot(c draw.Canvas, p *plot.Plot) {
 	eh := sty.Rectangle("Xy").Size().Y
 	h := vg.Length(len(b.names))*(eh+l.Padding) + sty.FontExtents().Descent
 	m := vg.Points(3)
-	r := vg.Rectangle{
-		Min: vg.Point{X: c.Max.X - w - m, Y: c.Max.Y - h - m},
-		Max: vg.Point{X: c.Max.X + m, Y: c.Max.Y + m},
+	box := func(top, left bool) vg.Rectangle {
+		r := vg.Rectangle{
+			Min: vg.Point{X: c.Max.X - w - m, Y: c.Max.Y - h - m},
+			Max: vg.Point{X: c.Max.X + m, Y: c.Max.Y + m},
+		}
+		if left {
+			r.Min.X, r.Max.X = c.Min.X-m, c.Min.X+w+m
+		}
+		if !top {
+			r.Min.Y, r.Max.Y = c.Min.Y-m, c.Min.Y+h+m
+		}
+		return r
 	}
+	corners := []struct{ top, left bool }{{true, false}, {true, true}, {false, false}, {false, true}}
+	rects := make([]vg.Rectangle, len(corners))
+	for i, k := range corners {
+		rects[i] = box(k.top, k.left)
+	}
+	// Count samples along every segment (a straight line through a corner
+	// counts even when it has two points).
+	const steps = 8
+	count := make([]int, len(corners))
+	trX, trY := p.Transforms(&c)
+	for _, line := range b.lines {
+		var prev vg.Point
+		for j, pt := range line {
+			q := vg.Point{X: trX(pt.X), Y: trY(pt.Y)}
+			for s := 1; s <= steps; s++ {
+				if j == 0 && s < steps {
+					continue
+				}
+				f := vg.Length(s) / steps
+				at := vg.Point{X: prev.X + f*(q.X-prev.X), Y: prev.Y + f*(q.Y-prev.Y)}
+				for i, r := range rects {
+					if at.X >= r.Min.X && at.X <= r.Max.X && at.Y >= r.Min.Y && at.Y <= r.Max.Y {
+						count[i]++
+					}
+				}
+			}
+			prev = q
+		}
+	}
+	best := 0
+	for i := range corners {
+		if count[i] < count[best] {
+			best = i
+		}
+	}
+	l.Top, l.Left = corners[best].top, corners[best].left
 	c.SetColor(color.NRGBA{R: 255, G: 255, B: 255, A: 0x99})
-	c.Fill(r.Path())
+	c.Fill(rects[best].Path())
 }
 
 // glyphFallbacks replaces characters that the embedded Liberation fonts
