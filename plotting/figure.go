@@ -26,7 +26,7 @@ const (
 	DefaultWidth  = 6 * vg.Inch
 	RowPanelWidth = 4 * vg.Inch
 	MaxRowWidth   = 11 * vg.Inch
-	MinRowHeight  = 2.8 * vg.Inch
+	MinRowHeight  = 3.4 * vg.Inch
 )
 
 // DPI is the resolution of PNG output.
