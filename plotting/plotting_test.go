@@ -490,3 +490,17 @@ func TestLegendCorner(t *testing.T) {
 		t.Errorf("flat top curve: legend drawn at the top")
 	}
 }
+
+// Linear tick labels have no trailing zeros.
+func TestTidyTicks(t *testing.T) {
+	for _, tk := range (tidyTicks{}).Ticks(0, 800) {
+		if strings.Contains(tk.Label, ".") {
+			t.Errorf("tick %g labelled %q", tk.Value, tk.Label)
+		}
+	}
+	for _, tk := range (tidyTicks{}).Ticks(0, 0.9) {
+		if tk.Label != "" && len(tk.Label) > 4 {
+			t.Errorf("tick %g labelled %q", tk.Value, tk.Label)
+		}
+	}
+}

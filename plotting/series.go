@@ -366,6 +366,7 @@ func setRange(a *plot.Axis, e extent, lo, hi float64, hasLo, hasHi, log bool) {
 			e.min, e.max = e.min-1, e.max+1
 		}
 		a.Min, a.Max = e.min, e.max
+		a.Tick.Marker = tidyTicks{}
 		return
 	}
 	if e.max < e.min {
@@ -383,6 +384,21 @@ func setRange(a *plot.Axis, e extent, lo, hi float64, hasLo, hasHi, log bool) {
 	a.Min, a.Max = e.min, e.max
 	a.Scale = plot.LogScale{}
 	a.Tick.Marker = decadeTicks{}
+}
+
+// tidyTicks are gonum/plot's default ticks on a linear axis with labels
+// in the shortest form (gonum labels 0, 250, 500 as 0.00, 250.00, 500.00).
+type tidyTicks struct{}
+
+// Ticks implements plot.Ticker.
+func (tidyTicks) Ticks(min, max float64) []plot.Tick {
+	ticks := plot.DefaultTicks{}.Ticks(min, max)
+	for i, t := range ticks {
+		if t.Label != "" {
+			ticks[i].Label = strconv.FormatFloat(t.Value, 'g', 6, 64)
+		}
+	}
+	return ticks
 }
 
 // decadeTicks marks every decade of a logarithmic axis and labels enough of
