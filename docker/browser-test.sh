@@ -58,7 +58,7 @@ if [ ${#need[@]} -gt 0 ]; then
 	[ "$(id -u)" = 0 ] || { say "missing ${need[*]}: run as root to install them"; exit 2; }
 	say "installing ${need[*]} from Debian"
 	apt-get update -q
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${need[@]}"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}"
 fi
 want=$(sed -n 's/.*"playwright-core": *"\([^"]*\)".*/\1/p' "$here/browser/package.json")
 have=$(sed -n 's/.*"version": *"\([^"]*\)".*/\1/p' "$here/browser/node_modules/playwright-core/package.json" 2>/dev/null | head -n1)
