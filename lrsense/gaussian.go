@@ -60,43 +60,24 @@ func (g *Gaussian) Measurement(i int) *mat.Dense {
 
 // ApplyTo stores 𝒜(x) in dst.
 func (g *Gaussian) ApplyTo(dst *mat.VecDense, x mat.Matrix) {
-	checkMatrix("x", x, g.n1, g.n2)
-	prepVec(dst, g.m)
-	g.pass(fastKernels, modeApply, nil, dst, x, nil)
+	checkedPass(g.passMap, g.m, g.n1, g.n2, modeApply, nil, dst, nil, x, nil, nil)
 }
 
 // AdjointTo stores 𝒜*(y) in dst.
 func (g *Gaussian) AdjointTo(dst *mat.Dense, y mat.Vector) {
-	if y.Len() != g.m {
-		panic(errLen("y", y.Len(), g.m))
-	}
-	prepDense(dst, g.n1, g.n2)
-	g.pass(fastKernels, modeAdjoint, dst, nil, nil, y)
+	checkedPass(g.passMap, g.m, g.n1, g.n2, modeAdjoint, dst, nil, nil, nil, y, nil)
 }
 
 // ResidualAdjointTo stores r = 𝒜(x) − y in r and 𝒜*(r) in dst, reading
 // each A_i once.
 func (g *Gaussian) ResidualAdjointTo(dst *mat.Dense, r *mat.VecDense, x mat.Matrix, y mat.Vector) {
-	checkMatrix("x", x, g.n1, g.n2)
-	if y.Len() != g.m {
-		panic(errLen("y", y.Len(), g.m))
-	}
-	prepVec(r, g.m)
-	prepDense(dst, g.n1, g.n2)
-	g.pass(fastKernels, modeFused, dst, r, x, y)
+	checkedPass(g.passMap, g.m, g.n1, g.n2, modeFused, dst, r, nil, x, y, nil)
 }
 
 // ResidualMapAdjointTo stores r = 𝒜(x) − y in r, s_i = f(r_i) in s and
 // 𝒜*(s) in dst, reading each A_i once.
 func (g *Gaussian) ResidualMapAdjointTo(dst *mat.Dense, r, s *mat.VecDense, x mat.Matrix, y mat.Vector, f func(float64) float64) {
-	checkMatrix("x", x, g.n1, g.n2)
-	if y.Len() != g.m {
-		panic(errLen("y", y.Len(), g.m))
-	}
-	prepVec(r, g.m)
-	prepVec(s, g.m)
-	prepDense(dst, g.n1, g.n2)
-	g.passMap(fastKernels, modeMapped, dst, r, s, x, y, f)
+	checkedPass(g.passMap, g.m, g.n1, g.n2, modeMapped, dst, r, s, x, y, f)
 }
 
 // pass runs one pass of the given mode with kernels k. In modeAdjoint, y
@@ -153,6 +134,31 @@ func (g *Gaussian) passMap(k kernels, mode passMode, dst *mat.Dense, r, s *mat.V
 	if s != nil {
 		vecStore(s, ss)
 	}
+}
+
+// checkedPass is the body of the public methods of Gaussian and
+// SymGaussian, an m×(n1×n2) operator whose row pass is pass: it panics on
+// a shape mismatch of x (n1×n2) or y (length m), sizes the destinations
+// that are given (r and s of length m, dst n1×n2; in modeApply the result
+// vector is r) and runs pass with the fast kernels.
+func checkedPass(pass func(kernels, passMode, *mat.Dense, *mat.VecDense, *mat.VecDense, mat.Matrix, mat.Vector, func(float64) float64),
+	m, n1, n2 int, mode passMode, dst *mat.Dense, r, s *mat.VecDense, x mat.Matrix, y mat.Vector, f func(float64) float64) {
+	if x != nil {
+		checkMatrix("x", x, n1, n2)
+	}
+	if y != nil && y.Len() != m {
+		panic(errLen("y", y.Len(), m))
+	}
+	if r != nil {
+		prepVec(r, m)
+	}
+	if s != nil {
+		prepVec(s, m)
+	}
+	if dst != nil {
+		prepDense(dst, n1, n2)
+	}
+	pass(fastKernels, mode, dst, r, s, x, y, f)
 }
 
 // vecCopy returns the entries of v: its own storage when v is a
@@ -293,43 +299,24 @@ func (o *SymGaussian) Measurement(i int) *mat.Dense {
 
 // ApplyTo stores 𝒜(x) in dst.
 func (o *SymGaussian) ApplyTo(dst *mat.VecDense, x mat.Matrix) {
-	checkMatrix("x", x, o.n, o.n)
-	prepVec(dst, o.m)
-	o.pass(fastKernels, modeApply, nil, dst, x, nil)
+	checkedPass(o.passMap, o.m, o.n, o.n, modeApply, nil, dst, nil, x, nil, nil)
 }
 
 // AdjointTo stores 𝒜*(y) in dst.
 func (o *SymGaussian) AdjointTo(dst *mat.Dense, y mat.Vector) {
-	if y.Len() != o.m {
-		panic(errLen("y", y.Len(), o.m))
-	}
-	prepDense(dst, o.n, o.n)
-	o.pass(fastKernels, modeAdjoint, dst, nil, nil, y)
+	checkedPass(o.passMap, o.m, o.n, o.n, modeAdjoint, dst, nil, nil, nil, y, nil)
 }
 
 // ResidualAdjointTo stores r = 𝒜(x) − y in r and 𝒜*(r) in dst, reading
 // each packed A_i once.
 func (o *SymGaussian) ResidualAdjointTo(dst *mat.Dense, r *mat.VecDense, x mat.Matrix, y mat.Vector) {
-	checkMatrix("x", x, o.n, o.n)
-	if y.Len() != o.m {
-		panic(errLen("y", y.Len(), o.m))
-	}
-	prepVec(r, o.m)
-	prepDense(dst, o.n, o.n)
-	o.pass(fastKernels, modeFused, dst, r, x, y)
+	checkedPass(o.passMap, o.m, o.n, o.n, modeFused, dst, r, nil, x, y, nil)
 }
 
 // ResidualMapAdjointTo stores r = 𝒜(x) − y in r, s_i = f(r_i) in s and
 // 𝒜*(s) in dst, reading each packed A_i once.
 func (o *SymGaussian) ResidualMapAdjointTo(dst *mat.Dense, r, s *mat.VecDense, x mat.Matrix, y mat.Vector, f func(float64) float64) {
-	checkMatrix("x", x, o.n, o.n)
-	if y.Len() != o.m {
-		panic(errLen("y", y.Len(), o.m))
-	}
-	prepVec(r, o.m)
-	prepVec(s, o.m)
-	prepDense(dst, o.n, o.n)
-	o.passMap(fastKernels, modeMapped, dst, r, s, x, y, f)
+	checkedPass(o.passMap, o.m, o.n, o.n, modeMapped, dst, r, s, x, y, f)
 }
 
 // pass packs x, runs the pass with kernels k and unpacks g into dst.
