@@ -182,18 +182,27 @@ func CheckLengths(lengths []float64, c PhaseConfig) Result {
 	return res
 }
 
+// referenceSlope is the slope fitted to the reference phase-I lengths of c
+// (with its defaults filled in).
+func referenceSlope(c PhaseConfig) (float64, error) {
+	c = c.WithDefaults()
+	lengths, err := ReferenceLengths(c)
+	if err != nil {
+		return 0, err
+	}
+	return FitSlope(c.Alphas, lengths), nil
+}
+
 // CheckSlope compares the student's fitted slope (phase-I length per unit
 // of ln(1/α)) with the slope fitted to the reference measurement: within
 // 5%.
 func CheckSlope(slope float64, c PhaseConfig) Result {
 	res := Result{Assignment: "small-init", Check: "slope"}
-	c = c.WithDefaults()
-	lengths, err := ReferenceLengths(c)
+	want, err := referenceSlope(c)
 	if err != nil {
 		res.Message = err.Error()
 		return res
 	}
-	want := FitSlope(c.Alphas, lengths)
 	rel := func(a, b float64) float64 { return math.Abs(a-b) / math.Abs(b) }
 	switch {
 	case slope == 0:
@@ -215,13 +224,11 @@ func CheckSlope(slope float64, c PhaseConfig) Result {
 // measured one: a good prediction is within 25%.
 func CheckPrediction(pred float64, c PhaseConfig) Result {
 	res := Result{Assignment: "small-init", Check: "prediction"}
-	c = c.WithDefaults()
-	lengths, err := ReferenceLengths(c)
+	want, err := referenceSlope(c)
 	if err != nil {
 		res.Message = err.Error()
 		return res
 	}
-	want := FitSlope(c.Alphas, lengths)
 	switch d := math.Abs(pred-want) / want; {
 	case pred == 0:
 		res.Message = "prediction is 0: fill in the TODO."
