@@ -1,0 +1,120 @@
+package lrsense
+
+// The batched pass: one sweep over the rows of a rowMatrix computes the
+// residuals and adjoints of several iterates. Each block of four rows is
+// read from memory once and, while it is in cache, each iterate's residuals
+// are formed (dot4) and added into that iterate's g (axpy4), exactly as the
+// single pass does for one iterate: the same kernels, chunks, chunk order
+// and reduction order, so an iterate's results are bit-identical to those
+// of a pass made for it alone.
+
+// batchItem is one iterate of a batched pass, in modeFused or modeMapped
+// (f not nil). Slices are as in rowMatrix.pass; parts holds the item's sums
+// of g of chunks 1, 2, ….
+type batchItem struct {
+	g, r, s, x, y []float64
+	f             func(float64) float64
+	parts         [][]float64
+}
+
+// passBatchMax is the most iterates a batched pass takes; callers split
+// larger batches.
+const passBatchMax = 16
+
+// passBatch makes one fused (or mapped) pass for every item with kernels k,
+// using w's job. Each item's parts must have rm.nchunk−1 slices of length
+// rm.c (see batchParts).
+func (rm *rowMatrix) passBatch(w *passWork, k kernels, items []batchItem) {
+	if len(items) > passBatchMax {
+		panic("lrsense: batched pass of more than passBatchMax iterates")
+	}
+	j := &w.job
+	*j = passJob{rm: rm, k: k, mode: modeFused, batch: items, ntask: rm.nchunk}
+	j.dispatch()
+	if rm.nchunk > 1 {
+		j.phase = 1
+		j.ntask = len(items) * ((rm.c + passReduceCols - 1) / passReduceCols)
+		j.dispatch()
+	}
+	*j = passJob{}
+}
+
+// batchParts returns parts for one item of a batched pass, reusing *buf.
+func (rm *rowMatrix) batchParts(buf *[][]float64) [][]float64 {
+	if len(*buf) != rm.nchunk-1 {
+		*buf = make([][]float64, rm.nchunk-1)
+	}
+	for i := range *buf {
+		grow(&(*buf)[i], rm.c)
+	}
+	return *buf
+}
+
+// chunkBatch runs the batched pass over the rows of chunk q.
+func (j *passJob) chunkBatch(q int) {
+	rm := j.rm
+	c := rm.c
+	lo := q * rm.chunk
+	hi := min(rm.m, lo+rm.chunk)
+	var dsts [passBatchMax][]float64
+	for b := range j.batch {
+		it := &j.batch[b]
+		if q == 0 {
+			dsts[b] = it.g[:c]
+		} else {
+			dsts[b] = it.parts[q-1][:c]
+		}
+		clear(dsts[b])
+	}
+	i := lo
+	for ; i+4 <= hi; i += 4 {
+		blk := rm.a[i*c : (i+4)*c]
+		for b := range j.batch {
+			it := &j.batch[b]
+			var rr [4]float64
+			j.k.dot4(&rr, blk, it.x)
+			y := it.y[i : i+4]
+			rr[0] -= y[0]
+			rr[1] -= y[1]
+			rr[2] -= y[2]
+			rr[3] -= y[3]
+			copy(it.r[i:i+4], rr[:])
+			if it.f != nil {
+				for t := range rr {
+					rr[t] = it.f(rr[t])
+					it.s[i+t] = rr[t]
+				}
+			}
+			j.k.axpy4(dsts[b], blk, &rr)
+		}
+	}
+	for ; i < hi; i++ {
+		row := rm.a[i*c : (i+1)*c]
+		for b := range j.batch {
+			it := &j.batch[b]
+			ri := dot1(row, it.x) - it.y[i]
+			it.r[i] = ri
+			if it.f != nil {
+				ri = it.f(ri)
+				it.s[i] = ri
+			}
+			axpy1(dsts[b], row, ri)
+		}
+	}
+}
+
+// reduceBatch adds the chunk sums of one item into its g, for one column
+// range, in chunk order.
+func (j *passJob) reduceBatch(t int) {
+	per := (j.rm.c + passReduceCols - 1) / passReduceCols
+	it := &j.batch[t/per]
+	lo := (t % per) * passReduceCols
+	hi := min(j.rm.c, lo+passReduceCols)
+	g := it.g[lo:hi]
+	for _, p := range it.parts {
+		p = p[lo:hi]
+		for k := range g {
+			g[k] += p[k]
+		}
+	}
+}
