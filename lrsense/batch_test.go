@@ -49,12 +49,24 @@ func denseBits(a, b *mat.Dense) bool {
 // into many chunks, with 1 and 3 workers.
 func TestBatchPassBitIdentical(t *testing.T) {
 	rnd := rand.New(NewSource(11))
-	for name, op := range passOps(3) {
+	ops := passOps(3)
+	src := NewSource(12)
+	withChunkElems(64, func() {
+		// Row lengths with every remainder mod 8 of interest: 12, 15, 64, 66.
+		ops["Gaussian 4×3 m=50"] = mustOp(NewGaussian(50, 4, 3, src))
+		ops["Gaussian 5×3 m=29"] = mustOp(NewGaussian(29, 5, 3, src))
+		ops["Gaussian 8×8 m=45"] = mustOp(NewGaussian(45, 8, 8, src))
+		ops["SymGaussian 11 m=47"] = mustOp(NewSymGaussian(47, 11, src))
+	})
+	for name, op := range ops {
 		bop := op.(batchOp)
 		m, n1, n2 := op.Dims()
 		for _, k := range allKernels() {
 			for _, nb := range []int{1, 2, 5, passBatchMax} {
-				for _, workers := range []int{1, 3} {
+				for _, tw := range [][2]int{{1, 512}, {3, 512}, {1, 8}, {3, 16}, {2, 24}} {
+					workers := tw[0]
+					oldTile := passBatchTile
+					passBatchTile = tw[1]
 					reqs := make([]*passRequest, nb)
 					for i := range reqs {
 						q := &passRequest{g: &mat.Dense{}, r: &mat.VecDense{}, x: mat.NewDense(n1, n2, randSlice(n1*n2, rnd)), y: randVec(m, rnd)}
@@ -86,7 +98,7 @@ func TestBatchPassBitIdentical(t *testing.T) {
 								o.passMap(k, mode, &g, &r, sp, q.x, q.y, q.f)
 							}
 						})
-						what := fmt.Sprintf("%s %s k=%d item %d workers=%d", name, k.name, nb, i, workers)
+						what := fmt.Sprintf("%s %s k=%d item %d workers=%d tile=%d", name, k.name, nb, i, workers, passBatchTile)
 						if !denseBits(q.g, &g) {
 							t.Errorf("%s: g differs from the single pass", what)
 						}
@@ -97,6 +109,7 @@ func TestBatchPassBitIdentical(t *testing.T) {
 							t.Errorf("%s: s differs from the single pass", what)
 						}
 					}
+					passBatchTile = oldTile
 				}
 			}
 		}

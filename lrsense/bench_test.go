@@ -171,3 +171,31 @@ func BenchmarkIteration(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkBatchPass times one batched fused pass for k iterates (k = 1 is
+// the batched code path with one iterate); ns/op is the whole pass, so the
+// per-iterate cost is ns/op / k.
+func BenchmarkBatchPass(b *testing.B) {
+	for _, c := range benchCases {
+		p, _ := benchProblem(b, c)
+		op := p.Op.(batchOp)
+		for _, k := range []int{1, 2, 4, 8, 16} {
+			reqs := make([]*passRequest, k)
+			for i := range reqs {
+				_, x0 := benchProblem(b, c)
+				var x mat.Dense
+				x0.ProductTo(&x)
+				reqs[i] = &passRequest{g: &mat.Dense{}, r: &mat.VecDense{}, x: &x, y: p.Y}
+			}
+			var w batchWork
+			batchPass(op, fastKernels, reqs, &w) // sizes the workspaces
+			b.Run(fmt.Sprintf("%s/k=%d/%s", c.name, k, fastKernels.name), func(b *testing.B) {
+				b.ReportAllocs()
+				b.SetBytes(int64(op.Bytes()))
+				for b.Loop() {
+					batchPass(op, fastKernels, reqs, &w)
+				}
+			})
+		}
+	}
+}

@@ -1,5 +1,7 @@
 package lrsense
 
+import "math"
+
 // The batched pass: one sweep over the rows of a rowMatrix computes the
 // residuals and adjoints of several iterates. Each block of four rows is
 // read from memory once and, while it is in cache, each iterate's residuals
@@ -67,6 +69,9 @@ func (j *passJob) chunkBatch(q int) {
 		clear(dsts[b])
 	}
 	i := lo
+	if j.k.asm {
+		i = j.blocksTiled(lo, hi, &dsts)
+	}
 	for ; i+4 <= hi; i += 4 {
 		blk := rm.a[i*c : (i+4)*c]
 		for b := range j.batch {
@@ -116,5 +121,87 @@ func (j *passJob) reduceBatch(t int) {
 		for k := range g {
 			g[k] += p[k]
 		}
+	}
+}
+
+// passBatchTile is the width of the column tiles of the assembly batched
+// pass: four rows of a tile (16 KB) stay in the L1 cache while every
+// iterate's dot products and adjoint updates go over them. Tests lower it.
+var passBatchTile = 512
+
+// blocksTiled is the batched pass over the blocks of four rows in rows
+// lo…hi−1 with the assembly kernels, in column tiles: for each block, the
+// dot products of all iterates tile by tile (dot4Acc, dot4Finish), then
+// their axpy4 tile by tile. Each iterate gets the floating-point
+// operations of dot4Asm and axpy4Asm on the whole rows, in the same order.
+// It returns the first row it did not cover.
+func (j *passJob) blocksTiled(lo, hi int, dsts *[passBatchMax][]float64) int {
+	rm := j.rm
+	c := rm.c
+	n8 := c &^ 7
+	tile := passBatchTile
+	var accs [passBatchMax][32]float64
+	var rrs [passBatchMax][4]float64
+	i := lo
+	for ; i+4 <= hi; i += 4 {
+		blk := rm.a[i*c : (i+4)*c]
+		for b := range j.batch {
+			accs[b] = [32]float64{}
+		}
+		for t := 0; t < n8; t += tile {
+			te := min(t+tile, n8)
+			for b := range j.batch {
+				dot4Acc(&accs[b], blk, c, t, te, j.batch[b].x)
+			}
+		}
+		for b := range j.batch {
+			it := &j.batch[b]
+			rr := &rrs[b]
+			dot4Finish(rr, &accs[b], blk, c, n8, it.x)
+			y := it.y[i : i+4]
+			rr[0] -= y[0]
+			rr[1] -= y[1]
+			rr[2] -= y[2]
+			rr[3] -= y[3]
+			copy(it.r[i:i+4], rr[:])
+			if it.f != nil {
+				for t := range rr {
+					rr[t] = it.f(rr[t])
+					it.s[i+t] = rr[t]
+				}
+			}
+		}
+		for t := 0; t < c; t += tile {
+			te := min(t+tile, c)
+			for b := range j.batch {
+				axpy4Stride(dsts[b], blk, c, t, te, &rrs[b])
+			}
+		}
+	}
+	return i
+}
+
+// dot4Finish ends dot4Asm for rows of length c after its main loop over
+// the first n8 = c &^ 7 columns, whose accumulators are in acc: per row, it
+// adds the two accumulators, takes a remaining group of four columns,
+// sums the lanes pairwise and adds the last columns one FMA at a time, as
+// dot4AVXAsm does.
+func dot4Finish(out *[4]float64, acc *[32]float64, blk []float64, c, n8 int, x []float64) {
+	for r := 0; r < 4; r++ {
+		row := blk[r*c : (r+1)*c]
+		a := acc[8*r : 8*r+8]
+		v := [4]float64{a[0] + a[4], a[1] + a[5], a[2] + a[6], a[3] + a[7]}
+		k := n8
+		if c-k >= 4 {
+			for l := range v {
+				v[l] = math.FMA(x[k+l], row[k+l], v[l])
+			}
+			k += 4
+		}
+		s := (v[0] + v[2]) + (v[1] + v[3])
+		for ; k < c; k++ {
+			s = math.FMA(x[k], row[k], s)
+		}
+		out[r] = s
 	}
 }

@@ -1,0 +1,14 @@
+//go:build !amd64
+
+package lrsense
+
+// Without assembly kernels the batched pass takes its iterates whole
+// (chunkBatch) and these are never called.
+
+func dot4Acc(acc *[32]float64, blk []float64, c, lo, hi int, x []float64) {
+	panic("lrsense: no assembly kernels")
+}
+
+func axpy4Stride(dst []float64, blk []float64, c, lo, hi int, r *[4]float64) {
+	panic("lrsense: no assembly kernels")
+}
