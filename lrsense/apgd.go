@@ -59,8 +59,7 @@ type APGD struct {
 	cutoff float64
 	grad   Factors
 	loss   float64
-	svd    mat.SVD
-	u, v   mat.Dense
+	svd    svdWork
 	gu, d  mat.Dense
 }
 
@@ -106,32 +105,25 @@ func (a *APGD) Iterate(x Factors) (Step, error) {
 func (a *APGD) precondStep(f *mat.Dense, g *mat.Dense, trans bool, other *mat.Dense) {
 	// Fall back to a zero step if the SVD fails (it does not for finite
 	// input; non-finite iterates are caught by Solve).
-	if !a.svd.Factorize(other, mat.SVDThin) {
+	if !a.svd.factorize(other, true) {
 		return
 	}
-	s := a.svd.Values(nil)
-	a.u.Reset()
-	a.v.Reset()
-	a.svd.UTo(&a.u)
-	a.svd.VTo(&a.v)
-	var gm mat.Matrix = g
-	if trans {
-		gm = g.T()
-	}
-	a.gu.Reset()
-	a.gu.Mul(gm, &a.u) // op(G)·U, rows × r
+	s := a.svd.s
+	a.gu.Reset()                            // L and R steps differ in shape when n1 ≠ n2
+	mulTo(&a.gu, g, trans, &a.svd.U, false) // op(G)·U, rows × r
 	rows, k := a.gu.Dims()
 	tol := a.cutoff * s[0]
+	raw := a.gu.RawMatrix()
 	for j := 0; j < k; j++ {
 		inv := 0.0
 		if s[j] > tol {
 			inv = a.Step / s[j]
 		}
 		for i := 0; i < rows; i++ {
-			a.gu.Set(i, j, inv*a.gu.At(i, j))
+			raw.Data[i*raw.Stride+j] *= inv
 		}
 	}
 	a.d.Reset()
-	a.d.Mul(&a.gu, a.v.T())
+	mulTo(&a.d, &a.gu, false, &a.svd.V, true)
 	f.Sub(f, &a.d)
 }

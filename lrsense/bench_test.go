@@ -142,6 +142,7 @@ func BenchmarkIteration(b *testing.B) {
 			{"GD", func() Method { return &GD{Step: 0.1} }},
 			{"ScaledGD", func() Method { return &ScaledGD{Step: 0.1, Lambda: 0.01} }},
 			{"PrecGD", func() Method { return &PrecGD{Step: 0.1} }},
+			{"NoisyPrecGD", func() Method { return &NoisyPrecGD{Step: 0.1, Beta: 0.99} }},
 		}
 		if c.sym {
 			methods = append(methods, struct {
@@ -153,6 +154,10 @@ func BenchmarkIteration(b *testing.B) {
 				name string
 				make func() Method
 			}{"APGD", func() Method { return &APGD{Step: 0.5} }})
+			methods = append(methods, struct {
+				name string
+				make func() Method
+			}{"OneStep", func() Method { return &OneStep{Step: 0.1, LossThreshold: 1e-12} }})
 		}
 		for _, meth := range methods {
 			b.Run(c.name+"/"+meth.name, func(b *testing.B) {
@@ -197,5 +202,42 @@ func BenchmarkBatchPass(b *testing.B) {
 				}
 			})
 		}
+	}
+}
+
+// BenchmarkLowRankIteration times one iteration of the low-rank
+// approximation methods (Identity operator) at d = 100, r = 5.
+func BenchmarkLowRankIteration(b *testing.B) {
+	lambda := make([]float64, 100)
+	for i := range lambda {
+		lambda[i] = 1 / float64(i+1)
+	}
+	p, err := NewApproxSym(lambda, 5, NewSource(1))
+	if err != nil {
+		b.Fatal(err)
+	}
+	x0, err := RandomSym(100, 5, 1, RowDim, NewSource(2))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		m    Method
+		x    Factors
+	}{
+		{"ApproxGD", &ApproxGD{Step: 1e-3}, x0.Clone()},
+		{"RiemannianGD", &RiemannianGD{Step: 1e-3}, Factors{L: Orthonormalize(x0.L)}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			if _, err := c.m.Init(p, c.x); err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := c.m.Iterate(c.x); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -71,7 +71,7 @@ func (g *ApproxGD) eval(x Factors) Step {
 	mulThin(&g.ay, &g.work, g.a, r)
 	// Gram matrices.
 	g.gramY.Reset()
-	g.gramY.Mul(r.T(), r)
+	mulTo(&g.gramY, r, true, r, false)
 	// ∇_L = L(RᵀR) − A·R.
 	g.gx.Reset()
 	g.gx.Mul(x.L, &g.gramY)
@@ -80,7 +80,7 @@ func (g *ApproxGD) eval(x Factors) Step {
 	gramL := &g.gramY
 	if !x.Sym() {
 		g.gram.Reset()
-		g.gram.Mul(x.L.T(), x.L)
+		mulTo(&g.gram, x.L, true, x.L, false)
 		gramL = &g.gram
 	}
 	res2 := frobDot(gramL, &g.gramY) - 2*frobDot(x.L, &g.ay) + g.aNorm2
@@ -180,7 +180,7 @@ func (g *RiemannianGD) Init(p *Problem, x Factors) (Step, error) {
 func (g *RiemannianGD) eval(x Factors) Step {
 	mulThin(&g.ax, &g.xt, g.a, x.L)
 	g.xtax.Reset()
-	g.xtax.Mul(x.L.T(), &g.ax)
+	mulTo(&g.xtax, x.L, true, &g.ax, false)
 	g.grad.Reset()
 	g.grad.Mul(x.L, &g.xtax)
 	g.grad.Sub(&g.ax, &g.grad)
@@ -484,7 +484,7 @@ func mulThin(dst, xt, a *mat.Dense, x mat.Matrix) {
 		return
 	}
 	sizeAs(xt, k, n2)
-	xt.Copy(x.T())
+	transposeTo(xt, x)
 	sizeAs(dst, n1, k)
 	xr := xt.RawMatrix()
 	dr := dst.RawMatrix()
