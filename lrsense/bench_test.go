@@ -179,7 +179,8 @@ func BenchmarkIteration(b *testing.B) {
 
 // BenchmarkBatchPass times one batched fused pass for k iterates (k = 1 is
 // the batched code path with one iterate); ns/op is the whole pass, so the
-// per-iterate cost is ns/op / k.
+// per-iterate cost is ns/op / k. Where the CPU has AVX-512 it also times
+// the AVX2-only batched kernels.
 func BenchmarkBatchPass(b *testing.B) {
 	for _, c := range benchCases {
 		p, _ := benchProblem(b, c)
@@ -192,15 +193,21 @@ func BenchmarkBatchPass(b *testing.B) {
 				x0.ProductTo(&x)
 				reqs[i] = &passRequest{g: &mat.Dense{}, r: &mat.VecDense{}, x: &x, y: p.Y}
 			}
-			var w batchWork
-			batchPass(op, fastKernels, reqs, &w) // sizes the workspaces
-			b.Run(fmt.Sprintf("%s/k=%d/%s", c.name, k, fastKernels.name), func(b *testing.B) {
-				b.ReportAllocs()
-				b.SetBytes(int64(op.Bytes()))
-				for b.Loop() {
-					batchPass(op, fastKernels, reqs, &w)
-				}
-			})
+			ks := []kernels{fastKernels}
+			if fastKernels.wide {
+				ks = append(ks, kernels{name: "avx2", asm: true})
+			}
+			for _, kern := range ks {
+				var w batchWork
+				batchPass(op, kern, reqs, &w) // sizes the workspaces
+				b.Run(fmt.Sprintf("%s/k=%d/%s", c.name, k, kern.name), func(b *testing.B) {
+					b.ReportAllocs()
+					b.SetBytes(int64(op.Bytes()))
+					for b.Loop() {
+						batchPass(op, kern, reqs, &w)
+					}
+				})
+			}
 		}
 	}
 }

@@ -131,8 +131,9 @@ var passBatchTile = 512
 
 // blocksTiled is the batched pass over the blocks of four rows in rows
 // lo…hi−1 with the assembly kernels, in column tiles: for each block, the
-// dot products of all iterates tile by tile (dot4Acc, dot4Finish), then
-// their axpy4 tile by tile. Each iterate gets the floating-point
+// dot products of all iterates tile by tile (dot4Acc, or dot4x4 for four
+// iterates at a time with AVX-512; then dot4Finish), then their axpy4 tile
+// by tile (axpy4Stride, or axpy4x4). Each iterate gets the floating-point
 // operations of dot4Asm and axpy4Asm on the whole rows, in the same order.
 // It returns the first row it did not cover.
 func (j *passJob) blocksTiled(lo, hi int, dsts *[passBatchMax][]float64) int {
@@ -150,7 +151,14 @@ func (j *passJob) blocksTiled(lo, hi int, dsts *[passBatchMax][]float64) int {
 		}
 		for t := 0; t < n8; t += tile {
 			te := min(t+tile, n8)
-			for b := range j.batch {
+			b := 0
+			if j.k.wide {
+				for ; b+4 <= len(j.batch); b += 4 {
+					xs := [4][]float64{j.batch[b].x, j.batch[b+1].x, j.batch[b+2].x, j.batch[b+3].x}
+					dot4x4((*[4][32]float64)(accs[b:b+4]), blk, c, t, te, &xs)
+				}
+			}
+			for ; b < len(j.batch); b++ {
 				dot4Acc(&accs[b], blk, c, t, te, j.batch[b].x)
 			}
 		}
@@ -173,7 +181,19 @@ func (j *passJob) blocksTiled(lo, hi int, dsts *[passBatchMax][]float64) int {
 		}
 		for t := 0; t < c; t += tile {
 			te := min(t+tile, c)
-			for b := range j.batch {
+			b := 0
+			if w8 := t + (te-t)&^7; j.k.wide && w8 > t {
+				for ; b+4 <= len(j.batch); b += 4 {
+					ds := (*[4][]float64)(dsts[b : b+4])
+					axpy4x4(ds, blk, c, t, w8, (*[4][4]float64)(rrs[b:b+4]))
+					if w8 < te {
+						for q := b; q < b+4; q++ {
+							axpy4Stride(dsts[q], blk, c, w8, te, &rrs[q])
+						}
+					}
+				}
+			}
+			for ; b < len(j.batch); b++ {
 				axpy4Stride(dsts[b], blk, c, t, te, &rrs[b])
 			}
 		}

@@ -12,3 +12,13 @@ func dot4Acc(acc *[32]float64, blk []float64, c, lo, hi int, x []float64) {
 func axpy4Stride(dst []float64, blk []float64, c, lo, hi int, r *[4]float64) {
 	panic("lrsense: no assembly kernels")
 }
+
+var hasAVX512 = false
+
+func dot4x4(acc *[4][32]float64, blk []float64, c, lo, hi int, x *[4][]float64) {
+	panic("lrsense: no assembly kernels")
+}
+
+func axpy4x4(dst *[4][]float64, blk []float64, c, lo, hi int, r *[4][4]float64) {
+	panic("lrsense: no assembly kernels")
+}
