@@ -248,3 +248,84 @@ func BenchmarkLowRankIteration(b *testing.B) {
 		})
 	}
 }
+
+// paperSize is a problem size from the paper notes (/work/shared/papers):
+// symmetric Gaussian sensing of a rank-r⋆ PSD matrix with r′ columns.
+type paperSize struct {
+	name         string
+	n, rs, rp, m int
+	method       func(i int) Method
+	k            int // runs of the paper's sweep on one problem
+}
+
+var paperSizes = []paperSize{
+	// Stöger & Soltanolkotabi (2021): n = 100, r = 3, m = 5nr, GD, five α.
+	{"stoger/n=100/r=3/r'=3/m=1500", 100, 3, 3, 1500, func(int) Method { return &GD{Step: 0.25} }, 5},
+	{"stoger/n=100/r=3/r'=100/m=1500", 100, 3, 100, 1500, func(int) Method { return &GD{Step: 0.25} }, 5},
+	// Xiong et al. (2024): 50×50, rank 3, k ∈ {3, …, 6}, m = 2000, GD.
+	{"xiong/n=50/r=3/r'=4/m=2000", 50, 3, 4, 2000, func(int) Method { return &GD{Step: 0.25} }, 4},
+	// Tong et al. / Xu et al. (ScaledGD): n = 100, r = 10, m = 5nr, a
+	// sweep of the damping λ.
+	{"scaledgd/n=100/r=10/r'=10/m=5000", 100, 10, 10, 5000, func(i int) Method {
+		return &ScaledGD{Step: 0.3, Lambda: 1e-2 * float64(i+1)}
+	}, 4},
+}
+
+// BenchmarkPaperSizes times one iteration per run at the papers' sizes:
+// a run alone (Solve), and each of the k runs of the paper's sweep in
+// lock step (SolveAll, batched passes); ns/op is per run and iteration in
+// both.
+func BenchmarkPaperSizes(b *testing.B) {
+	for _, ps := range paperSizes {
+		src := NewSource(uint64(ps.n + ps.m))
+		sigma, err := Spectrum(ps.rs, 2, Geometric)
+		if err != nil {
+			b.Fatal(err)
+		}
+		truth, err := NewPSD(ps.n, sigma, src)
+		if err != nil {
+			b.Fatal(err)
+		}
+		op, err := NewSymGaussian(ps.m, ps.n, src)
+		if err != nil {
+			b.Fatal(err)
+		}
+		p, err := NewProblem(op, truth, nil, src)
+		if err != nil {
+			b.Fatal(err)
+		}
+		runs := func(k, iters int) []Run {
+			out := make([]Run, k)
+			for i := range out {
+				x, err := RandomSym(ps.n, ps.rp, 1e-3, ColDim, NewSource(uint64(i)))
+				if err != nil {
+					b.Fatal(err)
+				}
+				out[i] = Run{Problem: p, Method: ps.method(i), X0: x, Settings: &Settings{MaxIterations: iters}}
+			}
+			return out
+		}
+		for _, k := range []int{1, ps.k} {
+			name := ps.name + "/alone"
+			if k > 1 {
+				name = fmt.Sprintf("%s/lockstep-%d", ps.name, k)
+			}
+			b.Run(name, func(b *testing.B) {
+				rs := runs(k, b.N)
+				b.ResetTimer()
+				var err error
+				if k == 1 {
+					_, err = Solve(rs[0].Problem, rs[0].Method, rs[0].X0, rs[0].Settings, nil)
+				} else {
+					_, err = SolveAll(rs)
+				}
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.StopTimer()
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*k), "ns/run-iter")
+				b.ReportMetric(float64(op.Bytes())/1e6, "op-MB")
+			})
+		}
+	}
+}
