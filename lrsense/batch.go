@@ -216,6 +216,9 @@ type batchOp interface {
 	unpackG(dst *mat.Dense, g []float64)
 }
 
+// batchPassHook, when not nil, sees the size of every batched pass (tests).
+var batchPassHook func(k int)
+
 // batchWork is the workspace of the batched passes on one operator.
 type batchWork struct {
 	slots [passBatchMax]batchSlot
@@ -232,6 +235,9 @@ type batchSlot struct {
 // batched pass with kernels k. It checks shapes and sizes destinations as
 // the operator's own methods do.
 func batchPass(op batchOp, k kernels, reqs []*passRequest, w *batchWork) {
+	if batchPassHook != nil {
+		batchPassHook(len(reqs))
+	}
 	m, n1, n2 := op.Dims()
 	rm := op.rowMat()
 	items := w.items[:len(reqs)]

@@ -325,3 +325,25 @@ func TestSolveAllPanic(t *testing.T) {
 		{Problem: p, Method: &GD{Step: 0.2}, X0: bad},
 	})
 }
+
+// TestSolveAllBatches checks that the runs of SolveAll on one operator
+// share their passes: five GD runs stopping after 3, 5, 5, 8 and 8
+// iterations make 9 batched passes (Init and 8 steps), of 5, 5, 5, 5, 4,
+// 4, 2, 2 and 2 iterates.
+func TestSolveAllBatches(t *testing.T) {
+	p := lockProblem(t, true, 61)
+	src := NewSource(10)
+	var runs []Run
+	for _, it := range []int{3, 5, 5, 8, 8} {
+		runs = append(runs, Run{Problem: p, Method: &GD{Step: 0.1}, X0: symStart(t, 1e-2, src), Settings: &Settings{MaxIterations: it}})
+	}
+	var sizes []int
+	batchPassHook = func(k int) { sizes = append(sizes, k) }
+	defer func() { batchPassHook = nil }()
+	if _, err := SolveAll(runs); err != nil {
+		t.Fatal(err)
+	}
+	if want := []int{5, 5, 5, 5, 4, 4, 2, 2, 2}; fmt.Sprint(sizes) != fmt.Sprint(want) {
+		t.Errorf("batched passes of %v iterates, want %v", sizes, want)
+	}
+}
