@@ -7,8 +7,6 @@ import (
 	"sync"
 	"time"
 
-	"gonum.org/v1/gonum/mat"
-
 	"github.com/lrsense/lrsense/lrsense"
 )
 
@@ -21,7 +19,6 @@ type batchRun struct {
 	p     *lrsense.Problem // no truth: Solve then computes no error
 	gdP   *lrsense.Problem
 	x0    []lrsense.Factors // 16 starting points
-	xs    []*mat.Dense      // their products
 	sweep []float64         // as many bytes as the operator
 	// Medians per round, in seconds.
 	pass, read, gd []float64
@@ -69,43 +66,38 @@ func newBatchRun(c benchCase) (*batchRun, error) {
 			return nil, err
 		}
 		b.x0 = append(b.x0, x)
-		var prod mat.Dense
-		x.ProductTo(&prod)
-		b.xs = append(b.xs, &prod)
 	}
-	b.sweep = make([]float64, op.(lrsense.Sizer).Bytes()/8)
+	b.sweep = make([]float64, op.(interface{ Bytes() int }).Bytes()/8)
 	for i := range b.sweep {
 		b.sweep[i] = 1
 	}
 	return b, nil
 }
 
-// passOnly is a Method whose iteration is one fused pass at a fixed X.
+// passOnly is a Method whose iteration is one evaluation of the loss at a
+// fixed iterate: X = L·Rᵀ (a small product) and one fused pass.
 type passOnly struct {
-	p *lrsense.Problem
-	x *mat.Dense
-	g mat.Dense
-	r mat.VecDense
+	ls *lrsense.LeastSquares
+	x  lrsense.Factors
 }
 
 func (m *passOnly) Init(p *lrsense.Problem, _ lrsense.Factors) (lrsense.Step, error) {
-	m.p = p
+	m.ls = lrsense.NewLeastSquares(p)
 	return m.Iterate(lrsense.Factors{})
 }
 
 func (m *passOnly) Iterate(lrsense.Factors) (lrsense.Step, error) {
-	lrsense.ResidualAdjointTo(m.p.Op, &m.g, &m.r, m.x, m.p.Y)
+	m.ls.Eval(nil, m.x)
 	return lrsense.Step{Loss: 1, GradNorm: 1}, nil
 }
 
 // round times iters of each measurement and appends their medians.
 func (b *batchRun) round(iters int) {
-	var g mat.Dense
-	var r mat.VecDense
+	ls := lrsense.NewLeastSquares(b.p)
 	t := make([]float64, iters)
 	for i := range t {
 		t0 := time.Now()
-		lrsense.ResidualAdjointTo(b.p.Op, &g, &r, b.xs[0], b.p.Y)
+		ls.Eval(nil, b.x0[0])
 		t[i] = time.Since(t0).Seconds()
 	}
 	b.pass = append(b.pass, median(t))
@@ -118,7 +110,7 @@ func (b *batchRun) round(iters int) {
 	for _, k := range batchKs {
 		runs := make([]lrsense.Run, k)
 		for i := range runs {
-			runs[i] = lrsense.Run{Problem: b.p, Method: &passOnly{x: b.xs[i]}, X0: b.x0[i],
+			runs[i] = lrsense.Run{Problem: b.p, Method: &passOnly{x: b.x0[i]}, X0: b.x0[i],
 				Settings: &lrsense.Settings{MaxIterations: iters}}
 		}
 		t0 := time.Now()

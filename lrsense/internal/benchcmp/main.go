@@ -15,7 +15,8 @@
 // compared; the last lines read RATIO<TAB>case<TAB>lrsense/numpy.
 //
 // In the same rounds benchcmp times, for each case, the fused operator pass
-// alone (lrsense.ResidualAdjointTo), a two-thread read sweep of as many
+// alone (LeastSquares.Eval: X = L·Rᵀ and one pass), a two-thread read
+// sweep of as many
 // bytes as the operator holds (a plain Go loop summing them: the memory
 // bandwidth limit of a pass), and SolveAll with k = 2, 4, 8, 16 runs that
 // each make one pass per iteration (batched passes), and k GD runs
