@@ -14,16 +14,19 @@
 // the machine is shared. The medians over all timed iterations are
 // compared; the last lines read RATIO<TAB>case<TAB>lrsense/numpy.
 //
-// In the same rounds benchcmp times, for each case, the fused operator pass
-// alone (LeastSquares.Eval: X = L·Rᵀ and one pass), a two-thread read
-// sweep of as many
-// bytes as the operator holds (a plain Go loop summing them: the memory
-// bandwidth limit of a pass), and SolveAll with k = 2, 4, 8, 16 runs that
-// each make one pass per iteration (batched passes), and k GD runs
-// against one. The lines LIMIT<TAB>case<TAB>pass/read-sweep,
-// RATIO<TAB>batch8/case<TAB>per-iterate-batched/single-pass,
-// RATIO<TAB>batch8-gd/case<TAB>per-run GD iteration in SolveAll/alone and
-// BATCH<TAB>case<TAB>k<TAB>ms per iterate<TAB>/single-pass summarize them.
+// In the same rounds benchcmp times, for each case: the fused operator
+// pass alone (LeastSquares.Eval at a fixed iterate: X = L·Rᵀ and one
+// pass); a two-thread read sweep of as many bytes as the operator holds (a
+// plain Go loop summing them: the memory-bandwidth limit of a pass);
+// SolveAll with k = 2, 4, 8, 16 runs that make one such pass per iteration
+// (batched passes); and 8 GD runs in SolveAll against one alone. The lines
+//
+//	LIMIT<TAB>case<TAB>pass/read-sweep
+//	BATCH<TAB>case<TAB>k<TAB>ms per iterate<TAB>per iterate/single pass
+//	RATIO<TAB>batch8/case<TAB>per-iterate-batched/single-pass
+//	RATIO<TAB>batch8-gd/case<TAB>GD iteration per run in SolveAll/alone
+//
+// summarize them.
 //
 // numpy runs the textbook iteration on the full m×n² operator matrix (what
 // a researcher would write); lrsense runs GD.Iterate with its own operator
