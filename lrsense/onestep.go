@@ -77,11 +77,11 @@ const (
 // cut (F = 0), or the automatic β is 0 (FGᵀ = 0), the step is skipped and
 // StepAt still reports t.
 //
-// OneStep works on asymmetric factors only; its Step.Loss and
-// Step.GradNorm are those of GD.
+// OneStep works on asymmetric factors only; its Measures.Loss and
+// Measures.GradNorm are those of GD.
 type OneStep struct {
-	// Step is η > 0.
-	Step float64
+	// Eta is η > 0.
+	Eta float64
 	// LossThreshold > 0 triggers the rebalancing at the first iterate
 	// with loss ≤ LossThreshold.
 	LossThreshold float64
@@ -103,23 +103,23 @@ type OneStep struct {
 
 // Init checks the parameters and x (asymmetric factors) and evaluates the
 // loss and gradient at x. It does not rebalance: that happens in Iterate.
-func (o *OneStep) Init(p *Problem, x Factors) (Step, error) {
+func (o *OneStep) Init(p *Problem, x Factors) (Measures, error) {
 	switch {
 	case x.Sym():
-		return Step{}, badParam("OneStep needs asymmetric factors (R not nil)")
+		return Measures{}, badParam("OneStep needs asymmetric factors (R not nil)")
 	case !(o.LossThreshold > 0) || math.IsInf(o.LossThreshold, 0):
-		return Step{}, badParam("OneStep loss threshold must be positive and finite, got %v", o.LossThreshold)
+		return Measures{}, badParam("OneStep loss threshold must be positive and finite, got %v", o.LossThreshold)
 	case o.Beta < 0 || math.IsInf(o.Beta, 0) || math.IsNaN(o.Beta):
-		return Step{}, badParam("OneStep β must be ≥ 0 and finite (0: automatic), got %v", o.Beta)
+		return Measures{}, badParam("OneStep β must be ≥ 0 and finite (0: automatic), got %v", o.Beta)
 	case !(o.RankTol >= 0 && o.RankTol < 1):
-		return Step{}, badParam("OneStep RankTol must be in [0, 1), got %v", o.RankTol)
+		return Measures{}, badParam("OneStep RankTol must be in [0, 1), got %v", o.RankTol)
 	case !(o.EigTol >= 0 && o.EigTol < 1):
-		return Step{}, badParam("OneStep EigTol must be in [0, 1), got %v", o.EigTol)
+		return Measures{}, badParam("OneStep EigTol must be in [0, 1), got %v", o.EigTol)
 	}
-	o.gd = GD{Step: o.Step}
+	o.gd = GD{Eta: o.Eta}
 	st, err := o.gd.Init(p, x)
 	if err != nil {
-		return Step{}, err
+		return Measures{}, err
 	}
 	o.t, o.loss, o.stepAt, o.beta = 0, st.Loss, -1, math.NaN()
 	return st, nil
@@ -134,7 +134,7 @@ func (o *OneStep) BetaUsed() float64 { return o.beta }
 
 // Iterate rebalances x first if the trigger fires at the current iterate,
 // then takes one GD step and evaluates the new iterate.
-func (o *OneStep) Iterate(x Factors) (Step, error) {
+func (o *OneStep) Iterate(x Factors) (Measures, error) {
 	if o.stepAt < 0 && o.loss <= o.LossThreshold {
 		o.stepAt = o.t
 		if o.rebalance(x) {

@@ -17,15 +17,17 @@ type Method interface {
 	// its measures at x. It returns an error wrapping ErrBadParam for bad
 	// method parameters or an x the method cannot start from. Init must
 	// not modify x.
-	Init(p *Problem, x Factors) (Step, error)
+	Init(p *Problem, x Factors) (Measures, error)
 
 	// Iterate advances x by one step, in place, and returns the method's
 	// measures at the new iterate.
-	Iterate(x Factors) (Step, error)
+	Iterate(x Factors) (Measures, error)
 }
 
-// Step reports what a method measured at the iterate a step started from.
-type Step struct {
+// Measures is what a method measured at an iterate: Init returns them at
+// the starting point, Iterate at the iterate it has just moved to (so the
+// measures of x_t come with x_t, the values a Recorder sees beside it).
+type Measures struct {
 	// Loss is the method's objective (NaN if the method does not compute
 	// one).
 	Loss float64
@@ -192,7 +194,7 @@ func Solve(p *Problem, method Method, x0 Factors, s *Settings, rec Recorder) (*R
 }
 
 // stopRule applies the stopping rules to the measures of x_t.
-func stopRule(s *Settings, step Step, relErr float64, truth bool, loss0, limit float64) Status {
+func stopRule(s *Settings, step Measures, relErr float64, truth bool, loss0, limit float64) Status {
 	switch {
 	case isBad(step.Loss) && !math.IsNaN(loss0), math.IsInf(step.Loss, 0), truth && isBad(relErr):
 		return NonFinite
