@@ -6,9 +6,9 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// DefaultAPGDCutoff is the relative singular-value cutoff APGD uses when its
+// defaultAPGDCutoff is the relative singular-value cutoff APGD uses when its
 // Cutoff field is 0.
-const DefaultAPGDCutoff = 1e-8
+const defaultAPGDCutoff = 1e-8
 
 // APGD is alternating preconditioned gradient descent for asymmetric
 // factors, from Liu, Han, Tang, Tang & Wang, "Efficient Over-parameterized
@@ -52,7 +52,7 @@ type APGD struct {
 	// Eta is η > 0 (η = 0.5 is the paper's default).
 	Eta float64
 	// Cutoff is the relative singular-value cutoff of the pseudo-inverses,
-	// in [0, 1); 0 means DefaultAPGDCutoff.
+	// in [0, 1); 0 means 1e-8 (see above).
 	Cutoff float64
 
 	ls     *LeastSquares
@@ -78,7 +78,7 @@ func (a *APGD) Init(p *Problem, x Factors) (Measures, error) {
 	}
 	a.cutoff = a.Cutoff
 	if a.cutoff == 0 {
-		a.cutoff = DefaultAPGDCutoff
+		a.cutoff = defaultAPGDCutoff
 	}
 	a.ls = NewLeastSquares(p)
 	a.grad = Factors{L: &mat.Dense{}, R: &mat.Dense{}}

@@ -134,21 +134,6 @@ func (x Factors) Clone() Factors {
 	return out
 }
 
-// CopyFrom copies the values of src into x. It panics if the shapes differ.
-func (x Factors) CopyFrom(src Factors) {
-	r, c := x.L.Dims()
-	checkMatrix("L", src.L, r, c)
-	x.L.Copy(src.L)
-	if x.Sym() != src.Sym() {
-		panic("lrsense: copying between symmetric and asymmetric factors")
-	}
-	if x.R != nil {
-		r, c := x.R.Dims()
-		checkMatrix("R", src.R, r, c)
-		x.R.Copy(src.R)
-	}
-}
-
 // Norm returns the Frobenius norm of the stacked factors, √(‖L‖² + ‖R‖²)
 // (√‖L‖² alone for symmetric factors).
 func (x Factors) Norm() float64 {

@@ -21,8 +21,7 @@ func (ls *LeastSquares) Problem() *Problem { return ls.p }
 
 // Eval returns the objective at x. If grad is not nil, it stores the
 // gradient in grad (which must have the shape of x, or empty matrices that
-// are resized). After Eval, Residual and Adjoint return r = 𝒜(X) − y and
-// G = 𝒜*(r) at x.
+// are resized). After Eval, Adjoint returns G = 𝒜*(𝒜(X) − y) at x.
 func (ls *LeastSquares) Eval(grad *Factors, x Factors) float64 {
 	n1, n2 := ls.p.Dims()
 	checkFactors(x, n1, n2)
@@ -46,7 +45,7 @@ func (ls *LeastSquares) gradFromAdjoint(grad *Factors, x Factors) {
 	n1, k := x.L.Dims()
 	prepDense(grad.L, n1, k)
 	if x.Sym() {
-		ls.SymAdjointMul(grad.L, x.L)
+		ls.symAdjointMul(grad.L, x.L)
 		return
 	}
 	if grad.R == nil {
@@ -58,16 +57,16 @@ func (ls *LeastSquares) gradFromAdjoint(grad *Factors, x Factors) {
 	mulTo(grad.R, &ls.g, true, x.L, false)
 }
 
-// Residual returns r = 𝒜(X) − y from the last Eval. The caller must not
+// residual returns r = 𝒜(X) − y from the last Eval. The caller must not
 // modify it.
-func (ls *LeastSquares) Residual() *mat.VecDense { return &ls.r }
+func (ls *LeastSquares) residual() *mat.VecDense { return &ls.r }
 
 // Adjoint returns G = 𝒜*(𝒜(X) − y) from the last Eval. The caller must not
 // modify it.
 func (ls *LeastSquares) Adjoint() *mat.Dense { return &ls.g }
 
-// SymAdjointMul stores sym(G)·F in dst, using G from the last Eval.
-func (ls *LeastSquares) SymAdjointMul(dst *mat.Dense, f mat.Matrix) {
+// symAdjointMul stores sym(G)·F in dst, using G from the last Eval.
+func (ls *LeastSquares) symAdjointMul(dst *mat.Dense, f mat.Matrix) {
 	r, c := f.Dims()
 	prepDense(dst, r, c)
 	if fd, ok := f.(*mat.Dense); ok {

@@ -55,7 +55,7 @@ func (g *NoisyPrecGD) Init(p *Problem, x Factors) (Measures, error) {
 		n1, n2 := p.Dims()
 		checkFactors(x, n1, n2)
 		ls.Eval(nil, x)
-		g.lambda = mat.Norm(ls.Residual(), 2)
+		g.lambda = mat.Norm(ls.residual(), 2)
 	}
 	g.sgd = ScaledGD{Eta: g.Eta, Lambda: g.lambda}
 	return g.sgd.Init(p, x)

@@ -8,14 +8,14 @@ import (
 
 // Defaults of OneStep's tolerances.
 const (
-	// DefaultOneStepEigTol is the relative eigenvalue cutoff of FᵀF below
+	// defaultOneStepEigTol is the relative eigenvalue cutoff of FᵀF below
 	// which OneStep leaves a direction untouched.
-	DefaultOneStepEigTol = 1e-12
-	// DefaultOneStepRankTol is the relative singular-value cutoff that,
+	defaultOneStepEigTol = 1e-12
+	// defaultOneStepRankTol is the relative singular-value cutoff that,
 	// with the loss-based cutoff described at OneStep, decides which
 	// singular values of FGᵀ count as fitted signal when β is chosen
 	// automatically.
-	DefaultOneStepRankTol = 1e-2
+	defaultOneStepRankTol = 1e-2
 )
 
 // OneStep is asymmetric factored gradient descent with the one-step
@@ -88,10 +88,10 @@ type OneStep struct {
 	// Beta is β > 0, or 0 for the automatic choice described above.
 	Beta float64
 	// RankTol in [0, 1) is the relative cutoff σ_i ≥ RankTol·σ₁ of the
-	// automatic β; 0 means DefaultOneStepRankTol.
+	// automatic β; 0 means 1e-2.
 	RankTol float64
 	// EigTol in [0, 1) is the relative eigenvalue cutoff of FᵀF; 0 means
-	// DefaultOneStepEigTol.
+	// 1e-12.
 	EigTol float64
 
 	gd     GD
@@ -164,7 +164,7 @@ func (o *OneStep) rebalance(x Factors) bool {
 	lmax := lambda[k-1]
 	tol := o.EigTol
 	if tol == 0 {
-		tol = DefaultOneStepEigTol
+		tol = defaultOneStepEigTol
 	}
 	if !(lmax > 0) {
 		return false
@@ -228,7 +228,7 @@ func (o *OneStep) signalFloor(r *mat.Dense, vecs *mat.Dense, sqrtL []float64, cu
 	top := math.Sqrt(math.Max(ev[k-1], 0))
 	tol := o.RankTol
 	if tol == 0 {
-		tol = DefaultOneStepRankTol
+		tol = defaultOneStepRankTol
 	}
 	cut = math.Max(cut, tol*top)
 	floor := top

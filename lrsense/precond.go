@@ -39,7 +39,7 @@ func (pc *precond) eval(x Factors) Measures {
 
 // residualNorm returns ‖𝒜(X) − y‖ from the last evaluation.
 func (pc *precond) residualNorm() float64 {
-	return mat.Norm(pc.ls.Residual(), 2)
+	return mat.Norm(pc.ls.residual(), 2)
 }
 
 // factorize forms and factors the preconditioners at x with damping lambda:
