@@ -43,9 +43,10 @@ const defaultAPGDCutoff = 1e-8
 // approach could still resolve, and directions in which a factor is 1e8
 // times smaller than its largest are not updated by that factor's step.
 //
-// Each iteration makes two passes over the operator (G at (L_t, R_t), kept
-// from the previous step, and at (L_{t+1}, R_t)) plus one at the new iterate
-// for the reported loss, which the next step reuses: two passes per step.
+// Cost: two fused passes over the operator per step (one apply and one
+// adjoint each, see Stats): G at (L_{t+1}, R_t) for the R step, and G at the
+// new iterate for the reported loss, which the next L step reuses as
+// G(L_t, R_t); Init makes one. A run of T steps makes 2T + 1 of each.
 // Measures.Loss is ½‖𝒜(L_tR_tᵀ) − y‖² and Measures.GradNorm is the Frobenius
 // norm of the plain gradient (G·R, Gᵀ·L) at the new iterate.
 type APGD struct {

@@ -9,8 +9,8 @@ import (
 // fullTarget returns the fully observed matrix of a low-rank approximation
 // problem (Identity operator) as an n1×n2 view of p.Y, or an error.
 func fullTarget(p *Problem) (*mat.Dense, error) {
-	if _, ok := p.Op.(*Identity); !ok {
-		return nil, badParam("low-rank approximation needs the Identity operator, got %T", p.Op)
+	if _, ok := baseOp(p.Op).(*Identity); !ok {
+		return nil, badParam("low-rank approximation needs the Identity operator, got %T", baseOp(p.Op))
 	}
 	n1, n2 := p.Dims()
 	raw := p.Y.RawVector()
@@ -33,6 +33,10 @@ func fullTarget(p *Problem) (*mat.Dense, error) {
 // X(YᵀY) − AY and the loss from traces. This is the retraction-free
 // eigenspace computation timed against RiemannianGD. For a symmetric
 // problem Σ must be symmetric.
+//
+// Cost: no operator passes (Stats counts 0): ApproxGD reads Σ, the
+// Identity operator's y, directly; a step makes one product with Σ
+// (symmetric) or two (A·Y and Aᵀ·X).
 type ApproxGD struct {
 	// Eta is η; it must be positive.
 	Eta float64

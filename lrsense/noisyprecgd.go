@@ -25,6 +25,9 @@ import (
 // Measures.Loss and Measures.GradNorm are those of ScaledGD. When λ_t decays to 0
 // and a factor loses column rank, Iterate returns NaN measures (Solve stops
 // with NonFinite), as ScaledGD with λ = 0 does.
+//
+// Cost: that of ScaledGD, plus one pass in Init when λ_0 is taken from the
+// residual (Lambda0 = 0): T + 2 fused passes for T steps.
 type NoisyPrecGD struct {
 	// Eta is η; it must be positive and finite.
 	Eta float64

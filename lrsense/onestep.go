@@ -79,6 +79,9 @@ const (
 //
 // OneStep works on asymmetric factors only; its Measures.Loss and
 // Measures.GradNorm are those of GD.
+//
+// Cost: that of GD, T + 1 fused passes for T steps (the rebalancing reuses
+// the last one).
 type OneStep struct {
 	// Eta is η > 0.
 	Eta float64

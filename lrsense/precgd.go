@@ -28,6 +28,9 @@ import "math"
 // exact fit), Init returns an error wrapping ErrBadParam, or, during the
 // run, Iterate leaves x unchanged and returns NaN measures (Solve stops with
 // NonFinite).
+//
+// Cost: one fused pass over the operator (one apply and one adjoint, see
+// Stats) per step and one in Init, so a run of T steps makes T + 1 of each.
 type PrecGD struct {
 	// Eta is η; it must be positive and finite.
 	Eta float64

@@ -17,7 +17,8 @@ type precond struct {
 	gl, gr mat.Dense // preconditioners, then their Cholesky factors
 }
 
-// init sets up the workspace for p and x and evaluates f at x.
+// init sets up the workspace for p and x and evaluates f at x. A method
+// can be initialized again, for another run.
 func (pc *precond) init(p *Problem, x Factors) Measures {
 	pc.ls = NewLeastSquares(p)
 	pc.grad = Factors{L: &mat.Dense{}}
@@ -25,9 +26,9 @@ func (pc *precond) init(p *Problem, x Factors) Measures {
 		pc.grad.R = &mat.Dense{}
 	}
 	k := x.Rank()
-	pc.gl.ReuseAs(k, k)
+	sizeAs(&pc.gl, k, k)
 	if !x.Sym() {
-		pc.gr.ReuseAs(k, k)
+		sizeAs(&pc.gr, k, k)
 	}
 	return pc.eval(x)
 }

@@ -18,6 +18,9 @@ import (
 // Its Loss is −½tr(XᵀΣX) (it decreases as X approaches the top
 // eigenspace). The problem must use the Identity operator; x must be
 // symmetric factors with orthonormal columns (see Orthonormalize).
+//
+// Cost: no operator passes (Stats counts 0): it reads Σ directly; a step
+// makes one product Σ·X.
 type RiemannianGD struct {
 	// Eta is η; it must be positive.
 	Eta float64

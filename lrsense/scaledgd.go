@@ -32,6 +32,9 @@ import (
 // Init returns an error wrapping ErrBadParam if that is so at the starting
 // point; if it happens during the run, Iterate leaves x unchanged and
 // returns NaN measures, so that Solve stops with status NonFinite.
+//
+// Cost: one fused pass over the operator (one apply and one adjoint, see
+// Stats) per step and one in Init, so a run of T steps makes T + 1 of each.
 type ScaledGD struct {
 	// Eta is η; it must be positive and finite.
 	Eta float64

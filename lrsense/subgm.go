@@ -48,6 +48,10 @@ const (
 //
 // SubGM works on symmetric factors only. Measures.Loss is f(U_t) and
 // Measures.GradNorm is ‖D_t‖_F.
+//
+// Cost: one fused pass per step and one in Init (T + 1 for T steps), which
+// forms Sign(𝒜(UUᵀ) − y) and its adjoint together; none on the expected
+// loss.
 type SubGM struct {
 	// Rule selects η_t.
 	Rule SubGMRule
