@@ -16,6 +16,7 @@ import (
 // simultaneous update
 //
 //	L ← L − η·G·R,   R ← R − η·Gᵀ·L,   G = 𝒜*(𝒜(LRᵀ) − y).
+//
 // Cost: one fused pass over the operator (one apply and one adjoint, see
 // Stats) per step and one in Init, so a run of T steps makes T + 1 of each.
 type GD struct {
