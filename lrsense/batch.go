@@ -208,7 +208,7 @@ type passRequest struct {
 // rowMatrix and the maps between matrices and its row vectors.
 type batchOp interface {
 	Operator
-	Sizer
+	sizer
 	rowMat() *rowMatrix
 	// packX stores the row-vector form of x (length rm.c) in dst.
 	packX(dst []float64, x mat.Matrix)

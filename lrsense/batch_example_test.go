@@ -12,15 +12,15 @@ import (
 func ExampleSolveAll() {
 	src := lrsense.NewSource(1)
 	sigma, _ := lrsense.Spectrum(2, 2, lrsense.Linear)
-	truth, _ := lrsense.NewPSD(20, sigma, src)
+	truth, _ := lrsense.NewPSDTruth(20, sigma, src)
 	op, _ := lrsense.NewSymGaussian(200, 20, src)
 	p, _ := lrsense.NewProblem(op, truth, nil, src)
 
 	alphas := []float64{1e-3, 1e-6, 1e-9}
 	var runs []lrsense.Run
 	for _, a := range alphas {
-		x0, _ := lrsense.RandomSym(20, 4, a, lrsense.RowDim, src)
-		runs = append(runs, lrsense.Run{Problem: p, Method: &lrsense.GD{Step: 0.25}, X0: x0,
+		x0, _ := lrsense.RandomSym(20, 4, a, lrsense.StdAlphaOverSqrtRows, src)
+		runs = append(runs, lrsense.Run{Problem: p, Method: &lrsense.GD{Eta: 0.25}, X0: x0,
 			Settings: &lrsense.Settings{MaxIterations: 3000, RelErrTol: 1e-3}})
 	}
 	res, err := lrsense.SolveAll(runs)

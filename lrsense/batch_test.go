@@ -131,12 +131,12 @@ func lockProblem(t *testing.T, sym bool, seed uint64) *Problem {
 	var op Operator
 	var err error
 	if sym {
-		truth, err = NewPSD(12, sigma, src)
+		truth, err = NewPSDTruth(12, sigma, src)
 		if err == nil {
 			op, err = NewSymGaussian(400, 12, src)
 		}
 	} else {
-		truth, err = NewLowRank(12, 10, sigma, src)
+		truth, err = NewLowRankTruth(12, 10, sigma, src)
 		if err == nil {
 			op, err = NewGaussian(500, 12, 10, src)
 		}
@@ -152,7 +152,7 @@ func lockProblem(t *testing.T, sym bool, seed uint64) *Problem {
 }
 
 func symStart(t *testing.T, alpha float64, src rand.Source) Factors {
-	x, err := RandomSym(12, 4, alpha, ColDim, src)
+	x, err := RandomSym(12, 4, alpha, StdAlphaOverSqrtCols, src)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,7 +160,7 @@ func symStart(t *testing.T, alpha float64, src rand.Source) Factors {
 }
 
 func asymStart(t *testing.T, alpha float64, src rand.Source) Factors {
-	x, err := RandomAsym(12, 10, 4, alpha, alpha, ColDim, src)
+	x, err := RandomAsym(12, 10, 4, alpha, alpha, StdAlphaOverSqrtCols, src)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,17 +199,17 @@ func TestSolveAllBitIdentical(t *testing.T) {
 		}
 	}
 	mk = append(mk,
-		sym("sym GD", func() []Method { return []Method{&GD{Step: 0.2}, &GD{Step: 0.3}, &GD{Step: 0.25}, &GD{Step: 0.1}} }),
+		sym("sym GD", func() []Method { return []Method{&GD{Eta: 0.2}, &GD{Eta: 0.3}, &GD{Eta: 0.25}, &GD{Eta: 0.1}} }),
 		sym("sym ScaledGD", func() []Method {
-			return []Method{&ScaledGD{Step: 0.3, Lambda: 1e-2}, &ScaledGD{Step: 0.5, Lambda: 0.1}, &ScaledGD{Step: 0.2, Lambda: 1e-3}}
+			return []Method{&ScaledGD{Eta: 0.3, Lambda: 1e-2}, &ScaledGD{Eta: 0.5, Lambda: 0.1}, &ScaledGD{Eta: 0.2, Lambda: 1e-3}}
 		}),
 		sym("sym mixed", func() []Method {
-			return []Method{&GD{Step: 0.2}, &ScaledGD{Step: 0.3, Lambda: 1e-2}, &SubGM{Rule: GeometricStep, Eta: 0.05, Rho: 0.98}, &SubGM{Rule: PolyakStep, Eta: 0.5}}
+			return []Method{&GD{Eta: 0.2}, &ScaledGD{Eta: 0.3, Lambda: 1e-2}, &SubGM{Rule: GeometricStep, Eta: 0.05, Rho: 0.98}, &SubGM{Rule: PolyakStep, Eta: 0.5}}
 		}),
-		asym("asym GD", func() []Method { return []Method{&GD{Step: 0.2}, &GD{Step: 0.3}} }),
-		asym("asym ScaledGD", func() []Method { return []Method{&ScaledGD{Step: 0.3, Lambda: 1e-2}, &ScaledGD{Step: 0.5, Lambda: 0}} }),
+		asym("asym GD", func() []Method { return []Method{&GD{Eta: 0.2}, &GD{Eta: 0.3}} }),
+		asym("asym ScaledGD", func() []Method { return []Method{&ScaledGD{Eta: 0.3, Lambda: 1e-2}, &ScaledGD{Eta: 0.5, Lambda: 0}} }),
 		asym("asym APGD+ScaledGD", func() []Method {
-			return []Method{&APGD{Step: 0.5}, &APGD{Step: 0.8}, &ScaledGD{Step: 0.3, Lambda: 1e-2}, &GD{Step: 0.2}}
+			return []Method{&APGD{Eta: 0.5}, &APGD{Eta: 0.8}, &ScaledGD{Eta: 0.3, Lambda: 1e-2}, &GD{Eta: 0.2}}
 		}),
 	)
 	// 20 runs: more than one batch.
@@ -218,7 +218,7 @@ func TestSolveAllBitIdentical(t *testing.T) {
 		src := NewSource(6)
 		var runs []Run
 		for i := 0; i < 20; i++ {
-			runs = append(runs, Run{Problem: p, Method: &GD{Step: 0.05 + 0.01*float64(i)}, X0: symStart(t, 1e-2, src),
+			runs = append(runs, Run{Problem: p, Method: &GD{Eta: 0.05 + 0.01*float64(i)}, X0: symStart(t, 1e-2, src),
 				Settings: &Settings{MaxIterations: 30 + i}})
 		}
 		return "20 GD runs", runs
@@ -230,7 +230,7 @@ func TestSolveAllBitIdentical(t *testing.T) {
 				single := make([]*Trajectory, len(runs))
 				want := make([]*Result, len(runs))
 				for i, r := range runs {
-					single[i] = NewTrajectory(Schedule{}, RelErr(), Loss(), GradNorm())
+					single[i] = NewTrajectory(Schedule{})
 					res, err := Solve(r.Problem, r.Method, r.X0, r.Settings, single[i])
 					if err != nil {
 						t.Fatalf("%s %s run %d: %v", k.name, name, i, err)
@@ -241,7 +241,7 @@ func TestSolveAllBitIdentical(t *testing.T) {
 				_, runs = f(t)
 				batched := make([]*Trajectory, len(runs))
 				for i := range runs {
-					batched[i] = NewTrajectory(Schedule{}, RelErr(), Loss(), GradNorm())
+					batched[i] = NewTrajectory(Schedule{})
 					runs[i].Recorder = batched[i]
 				}
 				got, err := SolveAll(runs)
@@ -257,7 +257,7 @@ func TestSolveAllBitIdentical(t *testing.T) {
 					if !denseBits(g.X.L, w.X.L) || (w.X.R != nil && !denseBits(g.X.R, w.X.R)) {
 						t.Errorf("%s: final iterate differs", what)
 					}
-					for _, s := range []string{"relerr", "loss", "gradnorm"} {
+					for _, s := range []string{SeriesRelErr, SeriesLoss, SeriesGradNorm} {
 						if !sameBits(batched[i].Series(s), single[i].Series(s)) {
 							t.Errorf("%s: %s series differs", what, s)
 						}
@@ -284,11 +284,11 @@ func TestSolveAllMixedOperators(t *testing.T) {
 	mkRuns := func() []Run {
 		src := NewSource(8)
 		return []Run{
-			{Problem: p1, Method: &GD{Step: 0.2}, X0: symStart(t, 1e-2, src), Settings: &Settings{MaxIterations: 40}},
-			{Problem: p2, Method: &GD{Step: 0.2}, X0: symStart(t, 1e-2, src), Settings: &Settings{MaxIterations: 50}},
-			{Problem: p3, Method: &GD{Step: 0.2}, X0: symStart(t, 1e-2, src), Settings: &Settings{MaxIterations: 30}},
-			{Problem: p1, Method: &GD{Step: -1}, X0: symStart(t, 1e-2, src)},
-			{Problem: p2, Method: &ScaledGD{Step: 0.3, Lambda: 0.01}, X0: symStart(t, 1e-2, src), Settings: &Settings{MaxIterations: 20}},
+			{Problem: p1, Method: &GD{Eta: 0.2}, X0: symStart(t, 1e-2, src), Settings: &Settings{MaxIterations: 40}},
+			{Problem: p2, Method: &GD{Eta: 0.2}, X0: symStart(t, 1e-2, src), Settings: &Settings{MaxIterations: 50}},
+			{Problem: p3, Method: &GD{Eta: 0.2}, X0: symStart(t, 1e-2, src), Settings: &Settings{MaxIterations: 30}},
+			{Problem: p1, Method: &GD{Eta: -1}, X0: symStart(t, 1e-2, src)},
+			{Problem: p2, Method: &ScaledGD{Eta: 0.3, Lambda: 0.01}, X0: symStart(t, 1e-2, src), Settings: &Settings{MaxIterations: 20}},
 		}
 	}
 	runs := mkRuns()
@@ -314,15 +314,15 @@ func TestSolveAllMixedOperators(t *testing.T) {
 func TestSolveAllPanic(t *testing.T) {
 	p := lockProblem(t, true, 41)
 	src := NewSource(9)
-	bad, _ := RandomSym(5, 2, 0.1, ColDim, src) // wrong size
+	bad, _ := RandomSym(5, 2, 0.1, StdAlphaOverSqrtCols, src) // wrong size
 	defer func() {
 		if recover() == nil {
 			t.Error("no panic for a starting point of the wrong size")
 		}
 	}()
 	SolveAll([]Run{
-		{Problem: p, Method: &GD{Step: 0.2}, X0: symStart(t, 1e-2, src)},
-		{Problem: p, Method: &GD{Step: 0.2}, X0: bad},
+		{Problem: p, Method: &GD{Eta: 0.2}, X0: symStart(t, 1e-2, src)},
+		{Problem: p, Method: &GD{Eta: 0.2}, X0: bad},
 	})
 }
 
@@ -335,7 +335,7 @@ func TestSolveAllBatches(t *testing.T) {
 	src := NewSource(10)
 	var runs []Run
 	for _, it := range []int{3, 5, 5, 8, 8} {
-		runs = append(runs, Run{Problem: p, Method: &GD{Step: 0.1}, X0: symStart(t, 1e-2, src), Settings: &Settings{MaxIterations: it}})
+		runs = append(runs, Run{Problem: p, Method: &GD{Eta: 0.1}, X0: symStart(t, 1e-2, src), Settings: &Settings{MaxIterations: it}})
 	}
 	var sizes []int
 	batchPassHook = func(k int) { sizes = append(sizes, k) }

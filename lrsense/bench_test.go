@@ -41,12 +41,12 @@ func benchProblem(b *testing.B, c benchCase) (*Problem, Factors) {
 		var truth *Truth
 		var op Operator
 		if c.sym {
-			truth, err = NewPSD(c.n, sigma, src)
+			truth, err = NewPSDTruth(c.n, sigma, src)
 			if err == nil {
 				op, err = NewSymGaussian(c.m, c.n, src)
 			}
 		} else {
-			truth, err = NewLowRank(c.n, c.n, sigma, src)
+			truth, err = NewLowRankTruth(c.n, c.n, sigma, src)
 			if err == nil {
 				op, err = NewGaussian(c.m, c.n, c.n, src)
 			}
@@ -62,9 +62,9 @@ func benchProblem(b *testing.B, c benchCase) (*Problem, Factors) {
 	var x Factors
 	var err error
 	if c.sym {
-		x, err = RandomSym(c.n, c.r, 0.1, ColDim, src)
+		x, err = RandomSym(c.n, c.r, 0.1, StdAlphaOverSqrtCols, src)
 	} else {
-		x, err = RandomAsym(c.n, c.n, c.r, 0.1, 0.1, ColDim, src)
+		x, err = RandomAsym(c.n, c.n, c.r, 0.1, 0.1, StdAlphaOverSqrtCols, src)
 	}
 	if err != nil {
 		b.Fatal(err)
@@ -96,15 +96,15 @@ func BenchmarkOperatorPass(b *testing.B) {
 		var r mat.VecDense
 		b.Run(c.name+"/fused/"+fastKernels.name, func(b *testing.B) {
 			b.ReportAllocs()
-			b.SetBytes(int64(p.Op.(Sizer).Bytes()))
+			b.SetBytes(int64(p.Op.(sizer).Bytes()))
 			for b.Loop() {
-				ResidualAdjointTo(p.Op, &g, &r, &x, p.Y)
+				residualAdjointTo(p.Op, &g, &r, &x, p.Y)
 			}
 		})
 		if fastKernels.name != goKernels.name {
 			b.Run(c.name+"/fused/go", func(b *testing.B) {
 				b.ReportAllocs()
-				b.SetBytes(int64(p.Op.(Sizer).Bytes()))
+				b.SetBytes(int64(p.Op.(sizer).Bytes()))
 				for b.Loop() {
 					passWith(p.Op, goKernels, &g, &r, &x, p.Y)
 				}
@@ -113,14 +113,14 @@ func BenchmarkOperatorPass(b *testing.B) {
 		var sg mat.VecDense
 		b.Run(c.name+"/mapped/"+fastKernels.name, func(b *testing.B) {
 			b.ReportAllocs()
-			b.SetBytes(int64(p.Op.(Sizer).Bytes()))
+			b.SetBytes(int64(p.Op.(sizer).Bytes()))
 			for b.Loop() {
-				ResidualMapAdjointTo(p.Op, &g, &r, &sg, &x, p.Y, signOf)
+				residualMapAdjointTo(p.Op, &g, &r, &sg, &x, p.Y, signOf)
 			}
 		})
 		b.Run(c.name+"/apply+adjoint/"+fastKernels.name, func(b *testing.B) {
 			b.ReportAllocs()
-			b.SetBytes(int64(p.Op.(Sizer).Bytes()))
+			b.SetBytes(int64(p.Op.(sizer).Bytes()))
 			for b.Loop() {
 				p.Op.ApplyTo(&r, &x)
 				r.SubVec(&r, p.Y)
@@ -139,10 +139,10 @@ func BenchmarkIteration(b *testing.B) {
 			name string
 			make func() Method
 		}{
-			{"GD", func() Method { return &GD{Step: 0.1} }},
-			{"ScaledGD", func() Method { return &ScaledGD{Step: 0.1, Lambda: 0.01} }},
-			{"PrecGD", func() Method { return &PrecGD{Step: 0.1} }},
-			{"NoisyPrecGD", func() Method { return &NoisyPrecGD{Step: 0.1, Beta: 0.99} }},
+			{"GD", func() Method { return &GD{Eta: 0.1} }},
+			{"ScaledGD", func() Method { return &ScaledGD{Eta: 0.1, Lambda: 0.01} }},
+			{"PrecGD", func() Method { return &PrecGD{Eta: 0.1} }},
+			{"NoisyPrecGD", func() Method { return &NoisyPrecGD{Eta: 0.1, Beta: 0.99} }},
 		}
 		if c.sym {
 			methods = append(methods, struct {
@@ -153,11 +153,11 @@ func BenchmarkIteration(b *testing.B) {
 			methods = append(methods, struct {
 				name string
 				make func() Method
-			}{"APGD", func() Method { return &APGD{Step: 0.5} }})
+			}{"APGD", func() Method { return &APGD{Eta: 0.5} }})
 			methods = append(methods, struct {
 				name string
 				make func() Method
-			}{"OneStep", func() Method { return &OneStep{Step: 0.1, LossThreshold: 1e-12} }})
+			}{"OneStep", func() Method { return &OneStep{Eta: 0.1, LossThreshold: 1e-12} }})
 		}
 		for _, meth := range methods {
 			b.Run(c.name+"/"+meth.name, func(b *testing.B) {
@@ -219,11 +219,11 @@ func BenchmarkLowRankIteration(b *testing.B) {
 	for i := range lambda {
 		lambda[i] = 1 / float64(i+1)
 	}
-	p, err := NewApproxSym(lambda, 5, NewSource(1))
+	p, err := NewApproxSymProblem(lambda, 5, NewSource(1))
 	if err != nil {
 		b.Fatal(err)
 	}
-	x0, err := RandomSym(100, 5, 1, RowDim, NewSource(2))
+	x0, err := RandomSym(100, 5, 1, StdAlphaOverSqrtRows, NewSource(2))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -232,8 +232,8 @@ func BenchmarkLowRankIteration(b *testing.B) {
 		m    Method
 		x    Factors
 	}{
-		{"ApproxGD", &ApproxGD{Step: 1e-3}, x0.Clone()},
-		{"RiemannianGD", &RiemannianGD{Step: 1e-3}, Factors{L: Orthonormalize(x0.L)}},
+		{"ApproxGD", &ApproxGD{Eta: 1e-3}, x0.Clone()},
+		{"RiemannianGD", &RiemannianGD{Eta: 1e-3}, Factors{L: Orthonormalize(x0.L)}},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			if _, err := c.m.Init(p, c.x); err != nil {
@@ -260,14 +260,14 @@ type paperSize struct {
 
 var paperSizes = []paperSize{
 	// Stöger & Soltanolkotabi (2021): n = 100, r = 3, m = 5nr, GD, five α.
-	{"stoger/n=100/r=3/r'=3/m=1500", 100, 3, 3, 1500, func(int) Method { return &GD{Step: 0.25} }, 5},
-	{"stoger/n=100/r=3/r'=100/m=1500", 100, 3, 100, 1500, func(int) Method { return &GD{Step: 0.25} }, 5},
+	{"stoger/n=100/r=3/r'=3/m=1500", 100, 3, 3, 1500, func(int) Method { return &GD{Eta: 0.25} }, 5},
+	{"stoger/n=100/r=3/r'=100/m=1500", 100, 3, 100, 1500, func(int) Method { return &GD{Eta: 0.25} }, 5},
 	// Xiong et al. (2024): 50×50, rank 3, k ∈ {3, …, 6}, m = 2000, GD.
-	{"xiong/n=50/r=3/r'=4/m=2000", 50, 3, 4, 2000, func(int) Method { return &GD{Step: 0.25} }, 4},
+	{"xiong/n=50/r=3/r'=4/m=2000", 50, 3, 4, 2000, func(int) Method { return &GD{Eta: 0.25} }, 4},
 	// Tong et al. / Xu et al. (ScaledGD): n = 100, r = 10, m = 5nr, a
 	// sweep of the damping λ.
 	{"scaledgd/n=100/r=10/r'=10/m=5000", 100, 10, 10, 5000, func(i int) Method {
-		return &ScaledGD{Step: 0.3, Lambda: 1e-2 * float64(i+1)}
+		return &ScaledGD{Eta: 0.3, Lambda: 1e-2 * float64(i+1)}
 	}, 4},
 }
 
@@ -282,7 +282,7 @@ func BenchmarkPaperSizes(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		truth, err := NewPSD(ps.n, sigma, src)
+		truth, err := NewPSDTruth(ps.n, sigma, src)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -297,7 +297,7 @@ func BenchmarkPaperSizes(b *testing.B) {
 		runs := func(k, iters int) []Run {
 			out := make([]Run, k)
 			for i := range out {
-				x, err := RandomSym(ps.n, ps.rp, 1e-3, ColDim, NewSource(uint64(i)))
+				x, err := RandomSym(ps.n, ps.rp, 1e-3, StdAlphaOverSqrtCols, NewSource(uint64(i)))
 				if err != nil {
 					b.Fatal(err)
 				}

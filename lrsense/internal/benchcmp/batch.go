@@ -35,11 +35,11 @@ func newBatchRun(c benchCase) (*batchRun, error) {
 	var op lrsense.Operator
 	var truth *lrsense.Truth
 	if c.sym {
-		if truth, err = lrsense.NewPSD(c.n, sigma, src); err == nil {
+		if truth, err = lrsense.NewPSDTruth(c.n, sigma, src); err == nil {
 			op, err = lrsense.NewSymGaussian(c.m, c.n, src)
 		}
 	} else {
-		if truth, err = lrsense.NewLowRank(c.n, c.n, sigma, src); err == nil {
+		if truth, err = lrsense.NewLowRankTruth(c.n, c.n, sigma, src); err == nil {
 			op, err = lrsense.NewGaussian(c.m, c.n, c.n, src)
 		}
 	}
@@ -58,9 +58,9 @@ func newBatchRun(c benchCase) (*batchRun, error) {
 	for i := 0; i < 16; i++ {
 		var x lrsense.Factors
 		if c.sym {
-			x, err = lrsense.RandomSym(c.n, c.r, 0.1, lrsense.ColDim, src)
+			x, err = lrsense.RandomSym(c.n, c.r, 0.1, lrsense.StdAlphaOverSqrtCols, src)
 		} else {
-			x, err = lrsense.RandomAsym(c.n, c.n, c.r, 0.1, 0.1, lrsense.ColDim, src)
+			x, err = lrsense.RandomAsym(c.n, c.n, c.r, 0.1, 0.1, lrsense.StdAlphaOverSqrtCols, src)
 		}
 		if err != nil {
 			return nil, err
@@ -81,14 +81,14 @@ type passOnly struct {
 	x  lrsense.Factors
 }
 
-func (m *passOnly) Init(p *lrsense.Problem, _ lrsense.Factors) (lrsense.Step, error) {
+func (m *passOnly) Init(p *lrsense.Problem, _ lrsense.Factors) (lrsense.Measures, error) {
 	m.ls = lrsense.NewLeastSquares(p)
 	return m.Iterate(lrsense.Factors{})
 }
 
-func (m *passOnly) Iterate(lrsense.Factors) (lrsense.Step, error) {
+func (m *passOnly) Iterate(lrsense.Factors) (lrsense.Measures, error) {
 	m.ls.Eval(nil, m.x)
-	return lrsense.Step{Loss: 1, GradNorm: 1}, nil
+	return lrsense.Measures{Loss: 1, GradNorm: 1}, nil
 }
 
 // round times iters of each measurement and appends their medians.
@@ -124,7 +124,7 @@ func (b *batchRun) round(iters int) {
 	gd := func(k int) float64 {
 		runs := make([]lrsense.Run, k)
 		for i := range runs {
-			runs[i] = lrsense.Run{Problem: b.gdP, Method: &lrsense.GD{Step: 0.1}, X0: b.x0[i],
+			runs[i] = lrsense.Run{Problem: b.gdP, Method: &lrsense.GD{Eta: 0.1}, X0: b.x0[i],
 				Settings: &lrsense.Settings{MaxIterations: iters}}
 		}
 		t0 := time.Now()
