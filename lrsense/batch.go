@@ -24,16 +24,18 @@ type Run struct {
 
 // SolveAll makes the runs of Solve in lock step and returns their results
 // in the order of runs. Runs whose problems share a Gaussian or
-// SymGaussian operator make their operator passes together: each sweep
-// over the stored measurements serves up to 16 runs, which costs little
-// more than one pass (the pass is limited by memory bandwidth), so
-// comparing α, step sizes, λ or methods on one problem costs about as much
-// as one run. Each run keeps its own stopping rule, Status and recorder,
-// and leaves the group when it stops.
+// SymGaussian operator make their operator passes together: one sweep over
+// the stored measurements serves up to 16 runs. The pass is limited by
+// memory bandwidth and a batched one by arithmetic, so a batch costs much
+// less than its runs' passes one by one (at n = 100, m = 2500 eight runs
+// cost two to three single passes: BenchmarkBatchPass, and the BATCH lines
+// of lrsense/internal/benchcmp). α, step-size, λ or method comparisons on
+// one problem are the intended use. Each run keeps its own stopping rule,
+// Status and recorder, and leaves the group when it stops.
 //
-// The results are bit-identical to those of Solve run by run. SolveAll
-// runs the solvers on the calling goroutine, one after another between
-// passes; a run's recorder is called on that goroutine too, and its
+// The results are bit-identical to those of Solve run by run. The runs
+// take turns (coroutines, one at a time) between passes, so a recorder is
+// never called concurrently with another run's, and a run's
 // Stats.Runtime and State.Elapsed include the time spent on the other
 // runs. The methods and recorders see a copy of the run's Problem whose
 // operator collects the passes (same Y and Truth); a method must not
@@ -44,7 +46,7 @@ type Run struct {
 // panic in a run (bad shapes) stops all runs and is raised again.
 //
 // For an experiment whose sweep points share an operator, build the
-// operator once and pass one Run per point and trial.
+// problem once per trial and pass one Run per point.
 func SolveAll(runs []Run) ([]*Result, error) {
 	states := make([]*lockRun, len(runs))
 	defer func() {
