@@ -24,6 +24,7 @@ type batchRun struct {
 	pass, read, gd []float64
 	batch          map[int][]float64 // k → per-iterate pass time
 	batchGD        []float64         // per-run GD iteration time in SolveAll, k = 8
+	nround         int
 }
 
 func newBatchRun(c benchCase) (*batchRun, error) {
@@ -107,7 +108,11 @@ func (b *batchRun) round(iters int) {
 		t[i] = time.Since(t0).Seconds()
 	}
 	b.read = append(b.read, median(t))
-	for _, k := range batchKs {
+	// The sizes take turns at going first: the first timing after the
+	// numpy side can meet OpenBLAS threads still spinning.
+	b.nround++
+	for j := range batchKs {
+		k := batchKs[(j+b.nround)%len(batchKs)]
 		runs := make([]lrsense.Run, k)
 		for i := range runs {
 			runs[i] = lrsense.Run{Problem: b.p, Method: &passOnly{x: b.x0[i]}, X0: b.x0[i],
