@@ -16,8 +16,8 @@
 //
 // In the same rounds benchcmp times, for each case: the fused operator
 // pass alone (LeastSquares.Eval at a fixed iterate: X = L·Rᵀ and one
-// pass); a two-thread read sweep of as many bytes as the operator holds (a
-// plain Go loop summing them: the memory-bandwidth limit of a pass);
+// pass); a two-thread read sweep of as many bytes as the operator holds
+// (an AVX2 loop summing them: the memory-bandwidth limit of a pass);
 // SolveAll with k = 2, 4, 8, 16 runs that make one such pass per iteration
 // (batched passes); and 8 GD runs in SolveAll against one alone. The lines
 //
