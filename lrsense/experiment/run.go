@@ -24,9 +24,14 @@ import (
 
 // Environment of the worker mode: a process started with both set runs as
 // the worker of one shard of the sweep whose directory is LRSENSE_SWEEP_DIR.
+// A process started with EnvPlan set ("1") only prepares the directory of
+// its first sweep (manifest included), prints "SWEEP<TAB>dir<TAB>shards" on
+// standard output and exits: how a batch script learns where the shards go
+// (see `sweep plan`).
 const (
 	EnvDir   = "LRSENSE_SWEEP_DIR"
 	EnvShard = "LRSENSE_SWEEP_SHARD"
+	EnvPlan  = "LRSENSE_SWEEP_PLAN"
 )
 
 // Run is one trial of one point.
@@ -148,6 +153,10 @@ func (s *Sweep[C]) RunContext(ctx context.Context) (*Results[C], error) {
 	m, err := s.openDir(p, dir)
 	if err != nil {
 		return nil, err
+	}
+	if os.Getenv(EnvPlan) != "" {
+		fmt.Printf("SWEEP\t%s\t%d\n", dir, p.shards)
+		os.Exit(0)
 	}
 	res := &Results[C]{Points: s.Points, Trials: s.Trials, Runs: make([]Run, len(s.Points)*s.Trials), Dir: dir, manifest: m}
 	var missing []int
