@@ -397,3 +397,32 @@ func (r *Results[C]) Bands(series string, qlo, qhi float64, name func(c C) strin
 	}
 	return out
 }
+
+// Where returns the results of the points for which keep is true (their
+// runs renumbered to the new point order), to reduce or export a slice of
+// a sweep: res.Where(func(c Config) bool { return c.RPrime == c.R }).
+func (r *Results[C]) Where(keep func(c C) bool) *Results[C] {
+	out := &Results[C]{Trials: r.Trials, Dir: r.Dir, Computed: r.Computed, Loaded: r.Loaded}
+	var m *Manifest
+	if r.manifest != nil {
+		cp := *r.manifest
+		cp.Points = nil
+		m = &cp
+	}
+	for i, c := range r.Points {
+		if !keep(c) {
+			continue
+		}
+		j := len(out.Points)
+		out.Points = append(out.Points, c)
+		for _, run := range r.Runs[i*r.Trials : (i+1)*r.Trials] {
+			run.Point = j
+			out.Runs = append(out.Runs, run)
+		}
+		if m != nil {
+			m.Points = append(m.Points, r.manifest.Points[i])
+		}
+	}
+	out.manifest = m
+	return out
+}

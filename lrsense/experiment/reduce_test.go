@@ -168,6 +168,10 @@ func TestSurfaceUpward(t *testing.T) {
 	if s.At(20, 1) != 12 || s.At(30, 2) != 23 || !math.IsNaN(s.At(20, 3)) || s.Ys[0] != 1 {
 		t.Fatalf("surface %+v", s)
 	}
+	sub := res.Where(func(p c) bool { return p.X != 20 })
+	if len(sub.Points) != 4 || len(sub.Runs) != 4 || sub.Runs[3].Point != 3 || sub.Points[1] != (c{30, 2}) || sub.Runs[1].Traj.Last("e") != 23 {
+		t.Errorf("Where: %+v", sub)
+	}
 	z, xs, ys := s.Upward()
 	// Row 0 (drawn on top) is the largest y.
 	if ys[0] != 2 || ys[1] != 1 || xs[0] != 10 || z.At(0, 0) != 21 || z.At(1, 2) != 13 {

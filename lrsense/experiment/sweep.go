@@ -87,8 +87,15 @@ type Axis struct {
 	Values []any
 }
 
-// Vary returns the Axis that sets the named field to each of values.
-func Vary(field string, values ...any) Axis { return Axis{Field: field, Values: values} }
+// Vary returns the Axis that sets the named field to each of values:
+// Vary("Alpha", 1e-1, 1e-3) or Vary("R", ranks...) for a slice ranks.
+func Vary[T any](field string, values ...T) Axis {
+	a := Axis{Field: field}
+	for _, v := range values {
+		a.Values = append(a.Values, v)
+	}
+	return a
+}
 
 // Grid returns the points of the full grid over the axes, starting from
 // base: every combination of the axes' values, the first axis varying
