@@ -104,6 +104,17 @@ func (r *Results[C]) Failed() []Run {
 // the sweep's key and name.
 func (r *Results[C]) WriteParquet(w io.Writer) error { return writeParquet(w, r.manifest, r.Runs) }
 
+// MustRun is Run for a notebook cell: it panics on any error (a failed
+// trial included), since in a notebook a loud failure beats a silently
+// wrong figure.
+func (s *Sweep[C]) MustRun() *Results[C] {
+	res, err := s.Run()
+	if err != nil {
+		panic(err)
+	}
+	return res
+}
+
 // Run runs the sweep (see RunContext) with a background context.
 func (s *Sweep[C]) Run() (*Results[C], error) { return s.RunContext(context.Background()) }
 
