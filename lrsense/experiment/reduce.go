@@ -108,9 +108,9 @@ type Band struct {
 // BandOf reduces the named series of the trajectories to a Band. The
 // iteration grid is the union of the trajectories' grids; a trajectory
 // that stopped earlier contributes its last value (a converged run stays
-// where it ended, a diverged one stays diverged). A trajectory without the
-// series, or not started at an iteration, contributes nothing there. It
-// panics unless 0 ≤ qlo ≤ qhi ≤ 1.
+// where it ended, a diverged one stays diverged); one with no recorded
+// value yet contributes nothing. It panics unless 0 ≤ qlo ≤ qhi ≤ 1, and
+// (as Trajectory.Series does) if a trajectory has no series of that name.
 func BandOf(ts []*lrsense.Trajectory, series string, qlo, qhi float64) Band {
 	if !(0 <= qlo && qlo <= qhi && qhi <= 1) {
 		panic("experiment: BandOf needs 0 ≤ qlo ≤ qhi ≤ 1")
@@ -118,10 +118,9 @@ func BandOf(ts []*lrsense.Trajectory, series string, qlo, qhi float64) Band {
 	b := Band{Name: series, QLo: qlo, QHi: qhi}
 	grid := map[int]bool{}
 	for _, t := range ts {
-		if t.Series(series) != nil {
-			for _, it := range t.Iter {
-				grid[it] = true
-			}
+		t.Series(series) // panics on an unknown name
+		for _, it := range t.Iter {
+			grid[it] = true
 		}
 	}
 	for it := range grid {
@@ -153,8 +152,8 @@ func BandOf(ts []*lrsense.Trajectory, series string, qlo, qhi float64) Band {
 }
 
 // Final returns the last recorded value of the named series of each
-// trajectory (NaN for one without it: a missing value is NaN, which the
-// rule keeps).
+// trajectory (NaN for one that recorded nothing, which the rule keeps). It
+// panics if a trajectory has no series of that name.
 func Final(ts []*lrsense.Trajectory, series string) []float64 {
 	out := make([]float64, len(ts))
 	for i, t := range ts {
@@ -176,7 +175,8 @@ type Hitting struct {
 }
 
 // IterTo returns the first recorded iteration at which each trajectory's
-// named series is ≤ eps, with the censoring explicit.
+// named series is ≤ eps, with the censoring explicit. It panics if a
+// trajectory has no series of that name.
 func IterTo(ts []*lrsense.Trajectory, series string, eps float64) Hitting {
 	h := Hitting{Eps: eps, Iters: make([]float64, len(ts))}
 	for i, t := range ts {

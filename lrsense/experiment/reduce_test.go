@@ -57,7 +57,6 @@ func TestBandOf(t *testing.T) {
 		traj([]int{0, 10}, 1, 0.2),         // stopped (converged) at 10: carries 0.2
 		traj([]int{0, 10, 20}, 1, 10, inf), // diverged
 		traj([]int{0, 5}, 1, math.NaN()),   // non-finite at 5, carried on
-		{Names: []string{"other"}, Iter: []int{0, 7}, Values: [][]float64{{1, 1}}},
 	}
 	b := BandOf(ts, "e", 0, 1)
 	if want := []int{0, 5, 10, 20}; !equalInts(b.Iter, want) {
@@ -76,6 +75,14 @@ func TestBandOf(t *testing.T) {
 	if b := BandOf(nil, "e", 0.1, 0.9); len(b.Iter) != 0 {
 		t.Errorf("band of nothing: %+v", b)
 	}
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Errorf("BandOf of an unknown series did not panic")
+			}
+		}()
+		BandOf(ts, "typo", 0.1, 0.9)
+	}()
 }
 
 func equalInts(a, b []int) bool {
@@ -111,7 +118,7 @@ func TestIterToCensoring(t *testing.T) {
 		t.Errorf("median of 20, 10, censored = %v, want 20", m)
 	}
 	f := Final(ts, "e")
-	if f[0] != 1e-7 || !math.IsNaN(f[2]) || !math.IsNaN(Final(ts, "missing")[0]) {
+	if f[0] != 1e-7 || !math.IsNaN(f[2]) || !math.IsNaN(Final([]*lrsense.Trajectory{traj(nil)}, "e")[0]) {
 		t.Errorf("Final = %v", f)
 	}
 }

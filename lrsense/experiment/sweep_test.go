@@ -61,7 +61,7 @@ func testSweep(store string) *Sweep[testConfig] {
 // TestMain runs the test binary as a sweep worker when the worker-mode
 // environment is set (the subprocess of TestWorkerModeIdentical).
 func TestMain(m *testing.M) {
-	if os.Getenv(EnvShard) != "" || os.Getenv(EnvPlan) != "" {
+	if os.Getenv("TEST_OTHER_STORE") != "" && (os.Getenv(EnvShard) != "" || os.Getenv(EnvPlan) != "") {
 		sw := testSweep(os.Getenv("TEST_OTHER_STORE"))
 		sw.Shards = 5
 		sw.Run()
