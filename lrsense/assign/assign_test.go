@@ -74,11 +74,11 @@ func goodLength(c PhaseConfig, alpha float64) float64 {
 	if err != nil {
 		panic(err)
 	}
-	traj := lrsense.NewTrajectory(lrsense.Schedule{}, lrsense.RelErr())
-	if _, err := lrsense.Solve(p, &lrsense.GD{Step: c.Step}, x0, &lrsense.Settings{MaxIterations: c.MaxIterations, RelErrTol: c.Level}, traj); err != nil {
+	traj := lrsense.NewTrajectory(lrsense.Schedule{})
+	if _, err := lrsense.Solve(p, &lrsense.GD{Eta: c.Step}, x0, &lrsense.Settings{MaxIterations: c.MaxIterations, RelErrTol: c.Level}, traj); err != nil {
 		panic(err)
 	}
-	t, ok := traj.FirstBelow("relerr", c.Level)
+	t, ok := traj.FirstBelow(lrsense.SeriesRelErr, c.Level)
 	if !ok {
 		return math.NaN()
 	}

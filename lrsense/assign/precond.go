@@ -31,7 +31,7 @@ func CheckScaledGDStep(step ScaledStepFunc) Result {
 	res := Result{Assignment: "preconditioning", Check: "scaledgd-step", What: "one ScaledGD(λ) step against lrsense.ScaledGD, λ = 0.5 and 0.01"}
 	const n, k, eta = 8, 3, 0.3
 	src := lrsense.NewSource(40)
-	truth, err := lrsense.NewPSD(n, []float64{1, 0.1}, src)
+	truth, err := lrsense.NewPSDTruth(n, []float64{1, 0.1}, src)
 	if err != nil {
 		return res.fail("%v", err)
 	}
@@ -84,7 +84,7 @@ func CheckScaledGDStep(step ScaledStepFunc) Result {
 	}
 	shapes := fmt.Sprintf("Shapes: X and ∇f(X) are %d×%d (n×r′), P = XᵀX + λI is %d×%d (r′×r′): X⁺ = X − η·∇f(X)·P⁻¹ has P⁻¹ on the right; P⁻¹·∇f(X) does not fit.", n, k, k, k)
 	for _, lambda := range []float64{0.5, 0.01} {
-		want, err := referenceStep(p, &lrsense.ScaledGD{Step: eta, Lambda: lambda}, x)
+		want, err := referenceStep(p, &lrsense.ScaledGD{Eta: eta, Lambda: lambda}, x)
 		if err != nil {
 			return res.fail("%v", err)
 		}

@@ -73,7 +73,7 @@ func symTimes(s float64, g, u *mat.Dense) *mat.Dense {
 // and 10% outliers.
 func robustTestProblem(n, m int, seed uint64) (*lrsense.Problem, error) {
 	src := lrsense.NewSource(seed)
-	truth, err := lrsense.NewPSD(n, []float64{3, 2, 1}, src)
+	truth, err := lrsense.NewPSDTruth(n, []float64{3, 2, 1}, src)
 	if err != nil {
 		return nil, err
 	}
@@ -237,7 +237,7 @@ var Robust = struct {
 func RobustProblem() (*lrsense.Problem, lrsense.Factors, error) {
 	c := Robust
 	src := lrsense.NewSource(c.Seed)
-	truth, err := lrsense.NewPSD(c.N, c.Sigma, src)
+	truth, err := lrsense.NewPSDTruth(c.N, c.Sigma, src)
 	if err != nil {
 		return nil, lrsense.Factors{}, err
 	}
@@ -265,17 +265,17 @@ const RobustTarget = 1e-4
 func RunRobust(step SubGMStepFunc) (res Result, sub, gd *lrsense.Trajectory) {
 	res = Result{Assignment: "robust", Check: "survives-outliers", What: fmt.Sprintf("your SubGM with 10%% outliers: relative error ≤ %g, following lrsense.SubGM", RobustTarget)}
 	c := Robust
-	sub = lrsense.NewTrajectory(lrsense.Schedule{}, lrsense.RelErr())
-	gd = lrsense.NewTrajectory(lrsense.Schedule{}, lrsense.RelErr())
+	sub = lrsense.NewTrajectory(lrsense.Schedule{})
+	gd = lrsense.NewTrajectory(lrsense.Schedule{})
 	p, x0, err := RobustProblem()
 	if err != nil {
 		return res.fail("%v", err), sub, gd
 	}
 	settings := &lrsense.Settings{MaxIterations: c.Iterations}
-	if _, err := lrsense.Solve(p, &lrsense.GD{Step: c.GDStep}, x0, settings, gd); err != nil {
+	if _, err := lrsense.Solve(p, &lrsense.GD{Eta: c.GDStep}, x0, settings, gd); err != nil {
 		return res.fail("%v", err), sub, gd
 	}
-	ref := lrsense.NewTrajectory(lrsense.Schedule{}, lrsense.RelErr())
+	ref := lrsense.NewTrajectory(lrsense.Schedule{})
 	if _, err := lrsense.Solve(p, &lrsense.SubGM{Rule: lrsense.GeometricStep, Eta: c.Eta, Rho: c.Rho}, x0, settings, ref); err != nil {
 		return res.fail("%v", err), sub, gd
 	}
@@ -292,7 +292,7 @@ func RunRobust(step SubGMStepFunc) (res Result, sub, gd *lrsense.Trajectory) {
 		return res.fail("your SubGM stopped: %v", err), sub, gd
 	}
 	final := out.Stats.RelErr
-	gap := curveGap(sub.Series("relerr"), ref.Series("relerr"))
+	gap := curveGap(sub.Series(lrsense.SeriesRelErr), ref.Series(lrsense.SeriesRelErr))
 	switch {
 	case !(final <= RobustTarget) && gap > 1e-6:
 		return res.fail("your SubGM ended at relative error %.2g after %d iterations (want ≤ %g; lrsense.SubGM reaches %.2g, GD on the ℓ2 loss %.2g): make the subgradient and geometric-step checks pass first.", final, out.Stats.Iterations, RobustTarget, ref.Stats.RelErr, gdErr), sub, gd

@@ -25,30 +25,30 @@ type studentMethod struct {
 	t      int
 }
 
-func (m *studentMethod) Init(p *lrsense.Problem, x lrsense.Factors) (lrsense.Step, error) {
+func (m *studentMethod) Init(p *lrsense.Problem, x lrsense.Factors) (lrsense.Measures, error) {
 	m.p, m.ls, m.t = p, lrsense.NewLeastSquares(p), 0
-	return lrsense.Step{Loss: m.ls.Eval(nil, x), GradNorm: -1}, nil
+	return lrsense.Measures{Loss: m.ls.Eval(nil, x), GradNorm: -1}, nil
 }
 
-func (m *studentMethod) Iterate(x lrsense.Factors) (lrsense.Step, error) {
+func (m *studentMethod) Iterate(x lrsense.Factors) (lrsense.Measures, error) {
 	var next *mat.Dense
 	if e := safely(func() { next = m.step(m.p, mat.DenseCopyOf(x.L), m.t) }); e != nil {
 		if s, ok := e.Value.(checkFailure); ok {
-			return lrsense.Step{}, errors.New(string(s))
+			return lrsense.Measures{}, errors.New(string(s))
 		}
 		msg := e.Error()
 		if e.ShapeMismatch() && m.shapes != "" {
 			msg += " " + m.shapes
 		}
-		return lrsense.Step{}, errors.New(msg)
+		return lrsense.Measures{}, errors.New(msg)
 	}
 	r, c := x.L.Dims()
 	if msg := shapeProblem("new iterate", next, r, c, "n×r′, the shape of U", nil, ""); msg != "" {
-		return lrsense.Step{}, errors.New(msg)
+		return lrsense.Measures{}, errors.New(msg)
 	}
 	x.L.Copy(next)
 	m.t++
-	return lrsense.Step{Loss: m.ls.Eval(nil, x), GradNorm: -1}, nil
+	return lrsense.Measures{Loss: m.ls.Eval(nil, x), GradNorm: -1}, nil
 }
 
 // checkFailure is panicked by a check's own code inside studentMethod's
@@ -64,7 +64,7 @@ func sensingProblem(kappa float64, seed uint64, asym bool) (*lrsense.Problem, er
 	if err != nil {
 		return nil, err
 	}
-	truth, err := lrsense.NewPSD(20, sigma, src)
+	truth, err := lrsense.NewPSDTruth(20, sigma, src)
 	if err != nil {
 		return nil, err
 	}
@@ -119,15 +119,15 @@ const GDEta = 0.25
 // even when the check fails.
 func RunGD(grad SymGradFunc) (Result, *lrsense.Trajectory) {
 	res := Result{Assignment: "gradient", Check: "gd-converges", What: "GD with your gradient against GD with the true gradient (non-symmetric A_i)"}
-	traj := lrsense.NewTrajectory(lrsense.Schedule{}, lrsense.RelErr(), lrsense.Loss())
+	traj := lrsense.NewTrajectory(lrsense.Schedule{})
 	p, err := sensingProblem(2, 50, true)
 	if err != nil {
 		return res.fail("%v", err), traj
 	}
-	x0, _ := lrsense.RandomSym(20, 2, 1e-3, lrsense.RowDim, lrsense.NewSource(51))
+	x0, _ := lrsense.RandomSym(20, 2, 1e-3, lrsense.StdAlphaOverSqrtRows, lrsense.NewSource(51))
 	settings := &lrsense.Settings{MaxIterations: 2000, RelErrTol: 1e-6}
-	ref := lrsense.NewTrajectory(lrsense.Schedule{}, lrsense.RelErr())
-	refOut, err := lrsense.Solve(p, &lrsense.GD{Step: GDEta}, x0, settings, ref)
+	ref := lrsense.NewTrajectory(lrsense.Schedule{})
+	refOut, err := lrsense.Solve(p, &lrsense.GD{Eta: GDEta}, x0, settings, ref)
 	if err != nil || refOut.Status != lrsense.Converged {
 		return res.fail("assign: the reference GD did not converge (%v): report this to your teacher", err), traj
 	}
@@ -152,7 +152,7 @@ func RunGD(grad SymGradFunc) (Result, *lrsense.Trajectory) {
 		return res.fail("GD with your gradient stopped: %v", err), traj
 	case out.Status != lrsense.Converged:
 		msg := fmt.Sprintf("GD with your gradient ended %v at relative error %.2g after %d iterations (want ≤ 1e-6; the true gradient gets there in %d): check the gradient first.", out.Status, out.Stats.RelErr, out.Stats.Iterations, tRef)
-		if e := traj.Series("relerr"); len(e) > 0 && math.Abs(out.Stats.RelErr-e[0]) <= 1e-6*e[0] {
+		if e := traj.Series(lrsense.SeriesRelErr); len(e) > 0 && math.Abs(out.Stats.RelErr-e[0]) <= 1e-6*e[0] {
 			msg += " U did not move: is your gradient zero?"
 		} else if out.Status == lrsense.Diverged {
 			msg += " It diverged: is the sign right, or the gradient several times too large?"
@@ -160,7 +160,7 @@ func RunGD(grad SymGradFunc) (Result, *lrsense.Trajectory) {
 		return res.fail("%s", msg), traj
 	}
 	t := out.Stats.Iterations
-	switch gap := curveGap(traj.Series("relerr"), ref.Series("relerr")); {
+	switch gap := curveGap(traj.Series(lrsense.SeriesRelErr), ref.Series(lrsense.SeriesRelErr)); {
 	case !itersMatch(t, tRef):
 		ratio := float64(t) / float64(tRef)
 		msg := fmt.Sprintf("GD with your gradient reached 1e-6 in %d iterations, with the true gradient in %d (want within 2%%, the same iterates up to rounding).", t, tRef)
@@ -203,7 +203,7 @@ func RunPreconditioning(step ScaledStepFunc) (res Result, gd, scaled []*lrsense.
 	failed := false
 	for i, kappa := range PrecondKappas {
 		gd = append(gd, refs[i].gd)
-		ts := lrsense.NewTrajectory(lrsense.Schedule{Every: 5}, lrsense.RelErr())
+		ts := lrsense.NewTrajectory(lrsense.Schedule{Every: 5})
 		m := &studentMethod{step: func(p *lrsense.Problem, u *mat.Dense, _ int) *mat.Dense {
 			return step(p, u, 0.5, 1e-3)
 		}, shapes: "Shapes: X and ∇f(X) are n×r′, P = XᵀX + λI is r′×r′: P⁻¹ multiplies ∇f(X) on the right."}
@@ -219,7 +219,7 @@ func RunPreconditioning(step ScaledStepFunc) (res Result, gd, scaled []*lrsense.
 			failed = true
 			continue
 		}
-		gap := curveGap(ts.Series("relerr"), refs[i].scaled.Series("relerr"))
+		gap := curveGap(ts.Series(lrsense.SeriesRelErr), refs[i].scaled.Series(lrsense.SeriesRelErr))
 		switch {
 		case gap > 1e-6:
 			res = res.fail("your ScaledGD(λ) takes other steps than lrsense.ScaledGD(λ) at κ = %g: the relative-error curves differ by up to %.2g (relative; want ≤ 1e-6), and yours ends %v at %.2g after %d iterations. Make the scaledgd-step check pass first.", kappa, gap, out.Status, out.Stats.RelErr, out.Stats.Iterations)
@@ -265,15 +265,15 @@ func precondRefs() ([]precondRef, error) {
 				c.err = err
 				return
 			}
-			x0, _ := lrsense.RandomSym(20, 2, 1e-3, lrsense.RowDim, lrsense.NewSource(61))
+			x0, _ := lrsense.RandomSym(20, 2, 1e-3, lrsense.StdAlphaOverSqrtRows, lrsense.NewSource(61))
 			r := precondRef{p: p, x0: x0,
-				gd:     lrsense.NewTrajectory(lrsense.Schedule{Every: 5}, lrsense.RelErr()),
-				scaled: lrsense.NewTrajectory(lrsense.Schedule{Every: 5}, lrsense.RelErr())}
-			if _, err := lrsense.Solve(p, &lrsense.GD{Step: 0.25}, x0, precondSettings, r.gd); err != nil {
+				gd:     lrsense.NewTrajectory(lrsense.Schedule{Every: 5}),
+				scaled: lrsense.NewTrajectory(lrsense.Schedule{Every: 5})}
+			if _, err := lrsense.Solve(p, &lrsense.GD{Eta: 0.25}, x0, precondSettings, r.gd); err != nil {
 				c.err = err
 				return
 			}
-			if _, err := lrsense.Solve(p, &lrsense.ScaledGD{Step: 0.5, Lambda: 1e-3}, x0, precondSettings, r.scaled); err != nil {
+			if _, err := lrsense.Solve(p, &lrsense.ScaledGD{Eta: 0.5, Lambda: 1e-3}, x0, precondSettings, r.scaled); err != nil {
 				c.err = err
 				return
 			}

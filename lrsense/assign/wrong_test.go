@@ -316,7 +316,7 @@ func TestWrongAnswersSmallInit(t *testing.T) {
 			func(c PhaseConfig, a float64) float64 { c.Level = 0.1; return goodLength(c, a) }, goodFit},
 		{sub{"length with step 2η", map[string]string{"lengths": "GD with Step 0.25"}}, goodPredict,
 			func(c PhaseConfig, a float64) float64 { c.Step *= 2; return goodLength(c, a) }, goodFit},
-		{sub{"length panics (index out of range)", map[string]string{"lengths": "panicked in"}}, goodPredict,
+		{sub{"length panics (index out of range)", map[string]string{"lengths": "your code panicked: runtime error: index out of range"}}, goodPredict,
 			func(c PhaseConfig, a float64) float64 { var v []float64; return v[int(goodLength(c, a))] }, goodFit},
 		{sub{"fit against log10(1/α)", map[string]string{"slope": "log10"}}, goodPredict, goodLength,
 			func(al, l []float64) float64 { return lsq(xs(al, func(a float64) float64 { return math.Log10(1 / a) }), l) }},
