@@ -4,12 +4,20 @@
 // built with lrsense, compares the result with the library's reference and
 // returns a Result: PASS, or FAIL with a hint that says what is wrong (a
 // missing factor 2, a wrong transpose, a plain GD step instead of a
-// preconditioned one …). Student code that panics or returns a matrix of
-// the wrong shape is reported as a FAIL, never as a panic, so a blank
-// assignment runs to the end.
+// preconditioned one …). The run checks (RunGD, RunPreconditioning,
+// RunRobust) drive the student's update through lrsense.Solve and compare
+// the whole trajectory with the library's method from the same start.
+// Student code that panics or returns a matrix of the wrong shape is
+// reported as a FAIL, never as a panic, so a blank assignment runs to the
+// end; a panic's message names the student's function, line and statement
+// (see PanicError), and notebook cells that call student code directly use
+// Catch for the same.
 //
 // Report prints one machine-readable CHECK line per check (the claim
-// protocol of package experiment), which docker/reproduce.sh collects.
+// protocol of package experiment, through experiment.ReportChecks), which
+// docker/reproduce.sh collects. GradientChecks, PreconditioningChecks,
+// SmallInitChecks and RobustChecks run all checks of one assignment, for a
+// notebook's score cell and for notebooks/teaching/grader.
 package assign
 
 import (

@@ -110,7 +110,7 @@ func CheckScaledGDStep(step ScaledStepFunc) Result {
 			return res.fail("X⁺ = X: your step does not move. Subtract η·∇f(X)·(XᵀX + λI)⁻¹.")
 		}
 		ok, msg := diagnose(fmt.Sprintf("X⁺ (λ = %g)", lambda), got, want, 1e-9, []candidate{
-			{other(eta, nil, mat.NewDiagDense(k, []float64{1, 1, 1})), "You took a plain GD step X − η∇f(X): multiply the gradient on the right by (XᵀX + λI)⁻¹."},
+			{other(eta, nil, plusLambda(mat.NewDense(k, k, nil), 1)), "You took a plain GD step X − η∇f(X): multiply the gradient on the right by (XᵀX + λI)⁻¹."},
 			{other(eta, nil, inverse(&xtx)), "You dropped the damping λ: the preconditioner is (XᵀX + λI)⁻¹, with λI."},
 			{other(eta, nil, plusLambda(&xtx, lambda)), "You multiplied by (XᵀX + λI) instead of its inverse: solve the r′×r′ system instead (a Cholesky solve, not an explicit inverse)."},
 			{other(eta, inverse(plusLambda(&xxt, lambda)), nil), "You preconditioned on the left with (XXᵀ + λI)⁻¹ (n×n): ScaledGD's preconditioner (XᵀX + λI)⁻¹ is r′×r′ and multiplies ∇f(X) on the right."},

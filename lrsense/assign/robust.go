@@ -224,14 +224,26 @@ func CheckSubGMStep(step SubGMStepFunc) Result {
 // an outlier N(0, 10²) (the paper's scale), r′ = 3, the sign-spectral
 // initialization with α = 1e-3, SubGM with η = 1, ρ = 0.985 (Fig. 1a's)
 // for 800 iterations, against GD on the ℓ2 loss with step 0.25/σ₁.
-var Robust = struct {
-	N, R, M, RPrime, Iterations int
-	Sigma                       []float64
-	P, OutlierStd, Alpha        float64
-	Eta, Rho, GDStep            float64
-	Seed                        uint64
-}{N: 20, R: 3, M: 400, RPrime: 3, Iterations: 800, Sigma: []float64{10, 5, 1},
+var Robust = RobustConfig{N: 20, R: 3, M: 400, RPrime: 3, Iterations: 800, Sigma: []float64{10, 5, 1},
 	P: 0.1, OutlierStd: 10, Alpha: 1e-3, Eta: 1, Rho: 0.985, GDStep: 0.025, Seed: 90}
+
+// RobustConfig is the type of Robust.
+type RobustConfig struct {
+	// N is the size of X⋆ (N×N), R its rank, M the number of measurements,
+	// RPrime the rank of the factors, Iterations the length of each run.
+	N, R, M, RPrime, Iterations int
+	// Sigma are the eigenvalues of X⋆.
+	Sigma []float64
+	// P is the outlier probability, OutlierStd their standard deviation in
+	// the paper's scale (divided by √M for lrsense's), Alpha the scale of
+	// the sign-spectral initialization.
+	P, OutlierStd, Alpha float64
+	// Eta and Rho are SubGM's geometric step, GDStep GD's step on the ℓ2
+	// loss.
+	Eta, Rho, GDStep float64
+	// Seed fixes the problem.
+	Seed uint64
+}
 
 // RobustProblem returns the problem of RunRobust and its initial point.
 func RobustProblem() (*lrsense.Problem, lrsense.Factors, error) {

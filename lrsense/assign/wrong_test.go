@@ -210,7 +210,9 @@ func TestWrongAnswersPreconditioning(t *testing.T) {
 		{sub{"plain GD step", map[string]string{"scaledgd-step": "plain GD step", "kappa-independence": "other steps"}},
 			step(1, func(x *mat.Dense, _ float64) mat.Matrix { _, k := x.Dims(); return eye(k) })},
 		{sub{"λ forgotten", map[string]string{"scaledgd-step": "dropped the damping", "kappa-independence": "other steps"}},
-			func(p *lrsense.Problem, x *mat.Dense, eta, lambda float64) *mat.Dense { return goodScaledStep(p, x, eta, 0) }},
+			func(p *lrsense.Problem, x *mat.Dense, eta, lambda float64) *mat.Dense {
+				return goodScaledStep(p, x, eta, 0)
+			}},
 		{sub{"P, not P⁻¹", map[string]string{"scaledgd-step": "instead of its inverse", "kappa-independence": "other steps"}},
 			step(1, func(x *mat.Dense, l float64) mat.Matrix { return gram(x, l) })},
 		{sub{"wrong side: (XXᵀ + λI)⁻¹·∇f", map[string]string{"scaledgd-step": "on the left", "kappa-independence": "other steps"}},
@@ -319,11 +321,15 @@ func TestWrongAnswersSmallInit(t *testing.T) {
 		{sub{"length panics (index out of range)", map[string]string{"lengths": "your code panicked: runtime error: index out of range"}}, goodPredict,
 			func(c PhaseConfig, a float64) float64 { var v []float64; return v[int(goodLength(c, a))] }, goodFit},
 		{sub{"fit against log10(1/α)", map[string]string{"slope": "log10"}}, goodPredict, goodLength,
-			func(al, l []float64) float64 { return lsq(xs(al, func(a float64) float64 { return math.Log10(1 / a) }), l) }},
+			func(al, l []float64) float64 {
+				return lsq(xs(al, func(a float64) float64 { return math.Log10(1 / a) }), l)
+			}},
 		{sub{"fit against ln α (sign)", map[string]string{"slope": "wrong sign"}}, goodPredict, goodLength,
 			func(al, l []float64) float64 { return lsq(xs(al, math.Log), l) }},
 		{sub{"fit with x and y swapped", map[string]string{"slope": "swapped"}}, goodPredict, goodLength,
-			func(al, l []float64) float64 { return lsq(l, xs(al, func(a float64) float64 { return math.Log(1 / a) })) }},
+			func(al, l []float64) float64 {
+				return lsq(l, xs(al, func(a float64) float64 { return math.Log(1 / a) }))
+			}},
 		{sub{"fit through the origin", map[string]string{"slope": "through the origin"}}, goodPredict, goodLength,
 			func(al, l []float64) float64 {
 				var sxy, sxx float64
@@ -422,11 +428,17 @@ func TestWrongAnswersRobust(t *testing.T) {
 			}, goodSubGMStep},
 		{sub{"residual instead of its sign (ℓ2)", map[string]string{"subgradient": "ℓ2 gradient", "geometric-step": "subgradient check", "survives-outliers": "SubGM"}}, l2, withSub(l2)},
 		{sub{"Q returned first (swapped)", map[string]string{"subgradient": "other order"}},
-			func(p *lrsense.Problem, u *mat.Dense) (*mat.Dense, *mat.Dense) { d, q := goodSubgrad(p, u); return q, d }, goodSubGMStep},
+			func(p *lrsense.Problem, u *mat.Dense) (*mat.Dense, *mat.Dense) {
+				d, q := goodSubgrad(p, u)
+				return q, d
+			}, goodSubGMStep},
 		{sub{"U·(Q + Qᵀ) (shape panic)", map[string]string{"subgradient": "Q on the left"}},
 			sub2(func(q, u *mat.Dense) *mat.Dense { return mul(u, sumT(q)) }, 1), goodSubGMStep},
 		{sub{"Qᵀ for Q", map[string]string{"subgradient": "transposed"}},
-			func(p *lrsense.Problem, u *mat.Dense) (*mat.Dense, *mat.Dense) { d, q := goodSubgrad(p, u); return d, mat.DenseCopyOf(q.T()) }, goodSubGMStep},
+			func(p *lrsense.Problem, u *mat.Dense) (*mat.Dense, *mat.Dense) {
+				d, q := goodSubgrad(p, u)
+				return d, mat.DenseCopyOf(q.T())
+			}, goodSubGMStep},
 		{sub{"step ρ^(t+1), off by one", map[string]string{"geometric-step": "off by one", "survives-outliers": "geometric-step check"}}, goodSubgrad,
 			stepWith(goodSubgrad, func(q *mat.Dense, t int, eta, rho float64) float64 { return geo(q, t+1, eta, rho) })},
 		{sub{"‖Q‖_F for ‖Q‖₂", map[string]string{"geometric-step": "Frobenius", "survives-outliers": "SubGM"}}, goodSubgrad,
@@ -450,5 +462,3 @@ func TestWrongAnswersRobust(t *testing.T) {
 	}
 	gradeTable(t, "robust", func(i int) []Result { return RobustChecks(subs[i].sg, subs[i].step) }, plain)
 }
-
-
