@@ -3,9 +3,11 @@
 // that it uses the Go (gonb) kernel, click Cell → Run All, wait for every
 // cell to finish, and check what a reader would see.
 //
-// Usage: node run-notebook.mjs BASE_URL TOKEN NOTEBOOK_PATH OUT_DIR
+// Usage: JUPYTER_TOKEN=... node run-notebook.mjs BASE_URL NOTEBOOK_PATH OUT_DIR
 //   BASE_URL       e.g. http://127.0.0.1:41234
 //   NOTEBOOK_PATH  relative to the server's notebook dir, e.g. 00-tour.ipynb
+// The server's token comes from the environment, never from the arguments
+// (which every local user can read in ps).
 //
 // It prints one line per assertion ("ok ..." or "FAIL ...") and, last, the
 // path of the full-page screenshot. Exit status 0 only when every assertion
@@ -15,9 +17,10 @@ import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
 
-const [base, token, nbPath, outDir] = process.argv.slice(2);
+const [base, nbPath, outDir] = process.argv.slice(2);
+const token = process.env.JUPYTER_TOKEN;
 if (!base || !token || !nbPath || !outDir) {
-  console.error('usage: node run-notebook.mjs BASE_URL TOKEN NOTEBOOK_PATH OUT_DIR');
+  console.error('usage: JUPYTER_TOKEN=... node run-notebook.mjs BASE_URL NOTEBOOK_PATH OUT_DIR');
   process.exit(2);
 }
 const runTimeout = 1000 * Number(process.env.RUN_TIMEOUT_S || 900);

@@ -157,7 +157,15 @@ var page = template.Must(template.New("page").Funcs(template.FuncMap{
 		}
 		return fmt.Sprintf("Figure %d of %s: %s", f.N, nb, t)
 	},
+	// The thumbnail is the PNG when there is one (a tenth of the SVG's
+	// size, which embeds its fonts); it links to the SVG.
 	"thumb": func(f Figure) string {
+		if f.PNG != "" {
+			return f.PNG
+		}
+		return f.SVG
+	},
+	"full": func(f Figure) string {
 		if f.SVG != "" {
 			return f.SVG
 		}
@@ -262,7 +270,7 @@ Wall time {{secs .Seconds}}.
 {{if .Figures}}<h3>Figures</h3>
 <div class="figures">
 {{$nb := .Name}}{{range .Figures}}<figure>
-<a href="{{thumb .}}"><img src="{{thumb .}}" alt="{{alt . $nb}}" loading="lazy"{{if .Width}} width="{{printf "%.0f" .Width}}" height="{{printf "%.0f" .Height}}"{{end}}></a>
+<a href="{{full .}}"><img src="{{thumb .}}" alt="{{alt . $nb}}" loading="lazy"{{if .Width}} width="{{printf "%.0f" .Width}}" height="{{printf "%.0f" .Height}}"{{end}}></a>
 <figcaption>Figure {{.N}}{{if .Title}}: {{.Title}}{{end}}{{if .Section}} <small>(section “{{.Section}}”)</small>{{end}}<br>
 {{if .SVG}}<a href="{{.SVG}}">SVG</a>{{end}}{{if and .SVG .PNG}} · {{end}}{{if .PNG}}<a href="{{.PNG}}">PNG</a>{{end}}</figcaption>
 </figure>
