@@ -21,7 +21,7 @@ func claimLine(kind, id string, v experiment.Verdict, reason string) ClaimLine {
 func TestWriteReport(t *testing.T) {
 	results := []*Result{
 		{Notebook: "apgd.ipynb", Name: "apgd", Title: "APGD", Status: "ok", Seconds: 125,
-			Claims: []ClaimLine{claimLine("REPRO", "rate", experiment.Passed, ""), claimLine("REPRO", "fig3", experiment.Deviated, "the paper's step size diverges here")},
+			Claims:  []ClaimLine{claimLine("REPRO", "rate", experiment.Passed, ""), claimLine("REPRO", "fig3", experiment.Deviated, "the paper's step size diverges here")},
 			Figures: []Figure{{N: 1, Title: "Relative error", SVG: "figures/apgd/1.svg", PNG: "figures/apgd/1.png", Width: 576, Height: 356}}},
 		{Notebook: "teaching/01-x-student.ipynb", Name: "teaching/01-x-student", Status: "ok", Student: true,
 			Claims: []ClaimLine{claimLine("CHECK", "q1", experiment.Failed, "look at the sign")}},
