@@ -186,7 +186,13 @@ func scan(executed, source, name string, rc int, scale string) *Result {
 	r.Title = title(nb)
 	r.scanOutputs(nb)
 	r.checkVerdicts()
-	r.checkDeclared(nb.Metadata.LRSense)
+	// The declared ids are the source notebook's (the executed copy has the
+	// same metadata, unless the source changed meanwhile).
+	d := nb.Metadata.LRSense
+	if src, err := readNotebook(source); source != "" && err == nil {
+		d = src.Metadata.LRSense
+	}
+	r.checkDeclared(d)
 	r.Status = "ok"
 	if len(r.Problems) > 0 {
 		r.Status = "FAIL"

@@ -207,3 +207,17 @@ func TestExtractFigures(t *testing.T) {
 		t.Errorf("2.png is not the notebook's PNG: %v", err)
 	}
 }
+
+// TestScanSourceDeclares: the declared ids are read from the source
+// notebook when it is given (the executed copy may predate its metadata).
+func TestScanSourceDeclares(t *testing.T) {
+	cell := codeCell(3, "%%\nreport()", stream("stdout", repro("a", "PASS")))
+	executed := writeNB(t, "x.ipynb", nil, cell)
+	source := writeNB(t, "x.ipynb", &declared{Claims: []string{"a"}}, codeCell(0, "%%\nreport()"))
+	if r := scan(executed, source, "x.ipynb", 0, "quick"); r.Status != "ok" {
+		t.Errorf("with the source's metadata: %s %q, want ok", r.Status, r.Problems)
+	}
+	if r := scan(executed, "", "x.ipynb", 0, "quick"); r.Status != "FAIL" {
+		t.Errorf("without it: %s, want FAIL (nothing declared)", r.Status)
+	}
+}
