@@ -97,6 +97,9 @@ cleanup() {
 	exit $rc
 }
 trap cleanup EXIT
+# A signal ends the script through the EXIT trap, which stops the server.
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 if [ -n "$image" ]; then
 	say "starting $image on 127.0.0.1:$port"

@@ -190,7 +190,7 @@ dl.facts dt { font-weight: 600; }
 dl.facts dd { margin: 0; overflow-wrap: anywhere; }
 table { border-collapse: collapse; width: 100%; font-size: .92rem; }
 th, td { border: 1px solid #d0d7de; padding: .3rem .5rem; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
-th { background: #f6f8fa; }
+th { background: #f6f8fa; overflow-wrap: normal; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .verdict { font-weight: 700; white-space: nowrap; border-radius: .25rem; padding: 0 .3rem; }
 .PASS { background: var(--pass-bg); color: var(--pass); }
