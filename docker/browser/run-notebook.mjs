@@ -93,8 +93,14 @@ try {
   const tables = await page.locator('.output_area table').count();
   check(tables >= 1, 'results table present', `${tables} table(s)`);
   const repro = await page.locator('.output_area', { hasText: 'Reproduction:' }).count();
-  const failed = /\bFAIL\b/.test(allText.replace(/FAILED/g, ''));
-  check(repro > 0 && !failed, 'reproduction table present, no FAIL', repro ? (failed ? 'a claim FAILED' : 'all PASS') : 'missing');
+  // The verdicts, from the notebook's REPRO lines (the claim protocol of
+  // lrsense/experiment: "REPRO<TAB>{json}"), as the page shows them.
+  const lines = await page.evaluate(() => [...document.querySelectorAll('.output_area pre')]
+    .flatMap((el) => el.textContent.split('\n')).filter((l) => l.startsWith('REPRO\t')));
+  const verdicts = lines.map((l) => { try { return JSON.parse(l.slice(6)).verdict; } catch { return 'malformed'; } });
+  const bad = verdicts.filter((v) => v !== 'PASS' && v !== 'DEVIATION');
+  check(repro > 0 && verdicts.length > 0 && bad.length === 0, 'reproduction table present, no FAIL',
+    repro ? `${verdicts.length} claim(s): ${verdicts.join(' ')}` : 'missing');
   check(consoleErrors.length === 0, 'no page errors', consoleErrors.slice(0, 3).join(' | '));
 
   // The classic UI scrolls inside #site, not the page: grow the viewport to
