@@ -33,30 +33,44 @@ paper-scale run prints.`)
 	if *paper != "" {
 		paperIDs = strings.Split(*paper, ",")
 	}
+	failed := 0
 	for _, src := range fs.Args() {
-		executed := filepath.Join(*from, filepath.FromSlash(underNotebooks(src)))
-		nb, err := readNotebook(executed)
-		if err != nil {
-			return fmt.Errorf("%s: no executed copy: %v (run docker/reproduce.sh --out %s %s first)", src, err, *from, src)
+		if err := declareOne(src, *from, paperIDs); err != nil {
+			fmt.Fprintln(os.Stderr, "reproduce-report:", err)
+			failed++
 		}
-		r := &Result{}
-		r.scanOutputs(nb)
-		var ids []string
-		seen := map[string]bool{}
-		for _, c := range r.Claims {
-			if !seen[c.ID] {
-				seen[c.ID] = true
-				ids = append(ids, c.ID)
-			}
-		}
-		if len(ids) == 0 {
-			return fmt.Errorf("%s: the executed copy %s prints no claim lines", src, executed)
-		}
-		if err := declare(src, declared{Claims: ids, PaperScaleClaims: paperIDs}); err != nil {
-			return err
-		}
-		fmt.Printf("%s: declared %d claim(s): %s\n", src, len(ids), strings.Join(ids, " "))
 	}
+	if failed > 0 {
+		return fmt.Errorf("declare-claims: %d of %d notebook(s) not declared", failed, fs.NArg())
+	}
+	return nil
+}
+
+// declareOne declares in the notebook src the claim ids its executed copy
+// under from printed.
+func declareOne(src, from string, paperIDs []string) error {
+	executed := filepath.Join(from, filepath.FromSlash(underNotebooks(src)))
+	nb, err := readNotebook(executed)
+	if err != nil {
+		return fmt.Errorf("%s: no executed copy: %v (run docker/reproduce.sh --out %s %s first)", src, err, from, src)
+	}
+	r := &Result{}
+	r.scanOutputs(nb)
+	var ids []string
+	seen := map[string]bool{}
+	for _, c := range r.Claims {
+		if !seen[c.ID] {
+			seen[c.ID] = true
+			ids = append(ids, c.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return fmt.Errorf("%s: the executed copy %s prints no claim lines", src, executed)
+	}
+	if err := declare(src, declared{Claims: ids, PaperScaleClaims: paperIDs}); err != nil {
+		return err
+	}
+	fmt.Printf("%s: declared %d claim(s): %s\n", src, len(ids), strings.Join(ids, " "))
 	return nil
 }
 
