@@ -15,8 +15,6 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
-	"gonum.org/v1/plot/vg/vgpdf"
-	"gonum.org/v1/plot/vg/vgsvg"
 )
 
 // Default sizes. A one-panel figure is DefaultWidth wide and
@@ -29,8 +27,12 @@ const (
 	MinRowHeight  = 3.4 * vg.Inch
 )
 
-// DPI is the resolution of PNG output.
-const DPI = 96
+// DPI is the default resolution of PNG (and JPEG, TIFF) output, suited to
+// screens; PrintDPI is the resolution for print: set Figure.DPI to it.
+const (
+	DPI      = 96
+	PrintDPI = 300
+)
 
 const phi = 1.618033988749895
 
@@ -60,6 +62,11 @@ type panel struct {
 // look for them render it.
 type Figure struct {
 	Width, Height vg.Length
+
+	// DPI is the resolution of raster output (PNG, JPEG, TIFF) in dots
+	// per inch; zero means DPI (96, for screens). PrintDPI (300) is the
+	// one option for print. SVG and PDF are vector formats and ignore it.
+	DPI float64
 
 	panels []panel
 }
@@ -167,22 +174,28 @@ func (f *Figure) draw(c draw.Canvas) {
 	}
 }
 
-// WriteTo writes the figure to w in the named format: "svg" (fonts
-// embedded), "png", "pdf", "jpg", "jpeg", "tif", "tiff" or "eps".
+// WriteTo writes the figure to w in the named format: "svg", "png", "pdf",
+// "jpg", "jpeg", "tif", "tiff" or "eps". SVG and PDF embed the subset of the
+// figure font that the text uses; raster formats are at f.DPI.
 func (f *Figure) WriteTo(w io.Writer, format string) error {
 	wd, ht := f.size()
+	dpi := f.DPI
+	if dpi <= 0 {
+		dpi = DPI
+	}
+	raster := func() *vgimg.Canvas { return vgimg.NewWith(vgimg.UseWH(wd, ht), vgimg.UseDPI(int(math.Round(dpi)))) }
 	var c vg.CanvasWriterTo
 	switch strings.ToLower(format) {
 	case "svg":
-		c = vgsvg.NewWith(vgsvg.UseWH(wd, ht), vgsvg.EmbedFonts(true))
+		return f.writeSVG(w, wd, ht)
 	case "png":
-		c = vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(wd, ht), vgimg.UseDPI(DPI))}
+		c = vgimg.PngCanvas{Canvas: raster()}
 	case "jpg", "jpeg":
-		c = vgimg.JpegCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(wd, ht), vgimg.UseDPI(DPI))}
+		c = vgimg.JpegCanvas{Canvas: raster()}
 	case "tif", "tiff":
-		c = vgimg.TiffCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(wd, ht), vgimg.UseDPI(DPI))}
+		c = vgimg.TiffCanvas{Canvas: raster()}
 	case "pdf":
-		c = vgpdf.New(wd, ht)
+		c = newPDFCanvas(wd, ht)
 	default:
 		var err error
 		c, err = draw.NewFormattedCanvas(wd, ht, format)
@@ -195,7 +208,8 @@ func (f *Figure) WriteTo(w io.Writer, format string) error {
 	return err
 }
 
-// SVG returns the figure as an SVG document with its fonts embedded.
+// SVG returns the figure as an SVG document with the glyphs it uses
+// embedded as a font subset.
 func (f *Figure) SVG() string {
 	var b bytes.Buffer
 	if err := f.WriteTo(&b, "svg"); err != nil {
@@ -204,7 +218,8 @@ func (f *Figure) SVG() string {
 	return b.String()
 }
 
-// PNG returns the figure as a PNG image at DPI dots per inch.
+// PNG returns the figure as a PNG image at f.DPI dots per inch (DPI when
+// zero).
 func (f *Figure) PNG() []byte {
 	var b bytes.Buffer
 	if err := f.WriteTo(&b, "png"); err != nil {

@@ -180,7 +180,7 @@ func (e extent) empty() bool { return e.min > e.max }
 // Plot returns a one-panel line plot of the series on the given axes.
 // It panics if a Series' slices have mismatched lengths.
 func Plot(ax Axes, series ...Series) *Figure {
-	p := plot.New()
+	p := newPlot()
 	p.Title.Text = glyphSafe(ax.Title)
 	p.X.Label.Text = glyphSafe(ax.XLabel)
 	p.Y.Label.Text = glyphSafe(ax.YLabel)
@@ -559,11 +559,3 @@ func (b legendBox) Plot(c draw.Canvas, p *plot.Plot) {
 	c.SetColor(color.NRGBA{R: 255, G: 255, B: 255, A: 0x99})
 	c.Fill(rects[best].Path())
 }
-
-// glyphFallbacks replaces characters that the embedded Liberation fonts
-// have no glyph for (they would be drawn as an empty box) by the closest
-// character they have. The papers' X⋆ becomes X*.
-var glyphFallbacks = strings.NewReplacer("⋆", "*", "★", "*", "∗", "*")
-
-// glyphSafe returns s with glyphFallbacks applied.
-func glyphSafe(s string) string { return glyphFallbacks.Replace(s) }
