@@ -12,6 +12,8 @@ import (
 
 	"github.com/janpfeifer/gonb/gonbui"
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
@@ -50,6 +52,15 @@ type panel struct {
 	logY bool
 	bar  *plot.Plot
 	heat *heat
+
+	// Line panels: the series (to recolour), the drawn polylines and
+	// band samples in data coordinates (to keep the legend off them) and
+	// the legend's texts (to measure it).
+	items  []*item
+	curves []plotter.XYs
+	legend []legendEntry
+	// hasYLimits reports explicit y limits, which ShareY leaves alone.
+	hasYLimits bool
 }
 
 // Figure is a row of one or more plots, rendered together. Width and Height
@@ -87,9 +98,10 @@ func (f *Figure) Panels() []*plot.Plot {
 }
 
 // Row returns a figure with the panels of figs side by side, left to right.
-// When every panel is a line plot and all have the same y scale (all linear
-// or all logarithmic), they share the y range: the union of their ranges.
-// The panels are shared with figs, not copied. Nil figures are skipped.
+// Each panel keeps its own axis ranges (ShareY gives line panels one y
+// range). Series of the same name get the same colour in every panel (see
+// Series.Color). The panels are shared with figs, not copied. Nil figures
+// are skipped.
 func Row(figs ...*Figure) *Figure {
 	r := &Figure{}
 	for _, f := range figs {
@@ -97,25 +109,29 @@ func Row(figs ...*Figure) *Figure {
 			r.panels = append(r.panels, f.panels...)
 		}
 	}
-	if len(r.panels) < 2 {
-		return r
-	}
-	share := true
-	lo, hi := math.Inf(1), math.Inf(-1)
-	for _, pn := range r.panels {
-		if pn.kind != panelLine || pn.logY != r.panels[0].logY {
-			share = false
-			break
+	r.colorByName()
+	return r
+}
+
+// ShareY gives the figure's line panels that have no explicit y limits
+// and the y scale of the first of them one y range, the union of their
+// ranges, so that their curves can be compared by height. It returns f.
+func (f *Figure) ShareY() *Figure {
+	var share []panel
+	for _, pn := range f.panels {
+		if pn.kind == panelLine && !pn.hasYLimits && (len(share) == 0 || pn.logY == share[0].logY) {
+			share = append(share, pn)
 		}
+	}
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, pn := range share {
 		lo = math.Min(lo, pn.p.Y.Min)
 		hi = math.Max(hi, pn.p.Y.Max)
 	}
-	if share {
-		for _, pn := range r.panels {
-			pn.p.Y.Min, pn.p.Y.Max = lo, hi
-		}
+	for _, pn := range share {
+		pn.p.Y.Min, pn.p.Y.Max = lo, hi
 	}
-	return r
+	return f
 }
 
 // size returns the figure's width and height.
@@ -160,18 +176,216 @@ func (f *Figure) draw(c draw.Canvas) {
 	pw := (r.Max.X - r.Min.X) / vg.Length(n)
 	for i, pn := range f.panels {
 		sub := draw.Crop(c, vg.Length(i)*pw, -vg.Length(n-1-i)*pw, 0, 0)
-		if pn.bar == nil {
-			pn.p.Draw(sub)
-			continue
+		// A small gap between panels, so that one's legend or tick label
+		// never touches the next one's axis label.
+		if i > 0 {
+			sub = draw.Crop(sub, panelGap, 0, 0, 0)
 		}
-		barW := vg.Length(math.Min(float64(0.9*vg.Inch), float64(0.25*pw)))
-		main := draw.Crop(sub, 0, -barW, 0, 0)
-		pn.p.Draw(main)
-		da := pn.p.DataCanvas(main)
-		bar := draw.Crop(sub, pw-barW+0.1*barW, -0.25*barW, 0, 0)
-		bar.Min.Y, bar.Max.Y = da.Min.Y, da.Max.Y
-		pn.bar.Draw(bar)
+		restore := fitTexts(pn.p, sub)
+		switch {
+		case pn.bar != nil:
+			barW := vg.Length(math.Min(float64(0.9*vg.Inch), float64(0.25*pw)))
+			main := draw.Crop(sub, 0, -barW, 0, 0)
+			pn.p.Draw(main)
+			da := pn.p.DataCanvas(main)
+			bar := draw.Crop(sub, sub.Max.X-sub.Min.X-barW+0.1*barW, -0.25*barW, 0, 0)
+			bar.Min.Y, bar.Max.Y = da.Min.Y, da.Max.Y
+			pn.bar.Draw(bar)
+		case len(pn.legend) > 0:
+			drawWithLegend(pn, sub)
+		default:
+			pn.p.Draw(sub)
+		}
+		restore()
 	}
+}
+
+// legendEntry is one entry of a panel's legend.
+type legendEntry struct {
+	text   string
+	thumbs []plot.Thumbnailer
+}
+
+// panelGap is the space between two panels of a row.
+const panelGap = 6 * vg.Millimeter / 2
+
+// legendMargin is the space kept between the legend and the data.
+const legendMargin = 4
+
+// legendSize returns the width and height of the panel's legend.
+func legendSize(pn panel) (w, h vg.Length) {
+	l := &pn.p.Legend
+	sty := l.TextStyle
+	for _, e := range pn.legend {
+		w = max(w, l.ThumbnailWidth+sty.Rectangle(" "+e.text).Max.X)
+	}
+	eh := max(sty.Rectangle("Xy").Size().Y, sty.FontExtents().Height)
+	h = vg.Length(len(pn.legend))*(eh+l.Padding) + sty.FontExtents().Descent
+	return w, h
+}
+
+// drawWithLegend draws a line panel with its legend where it covers no
+// data: in the corner of the data area that no curve or band crosses
+// (top right, top left, bottom right, bottom left, in that order of
+// preference), or else beside the data area on the right or, when the
+// legend is too wide for that, below the panel. It sets p.Legend.Top and
+// Left to where the legend is drawn.
+func drawWithLegend(pn panel, c draw.Canvas) {
+	p := pn.p
+	w, h := legendSize(pn)
+	m := vg.Points(legendMargin)
+	da := p.DataCanvas(c)
+	corners := []struct{ top, left bool }{{true, false}, {true, true}, {false, false}, {false, true}}
+	for _, k := range corners {
+		rect := vg.Rectangle{Min: vg.Point{X: da.Max.X - w - m, Y: da.Max.Y - h - m}, Max: vg.Point{X: da.Max.X + m, Y: da.Max.Y + m}}
+		if k.left {
+			rect.Min.X, rect.Max.X = da.Min.X-m, da.Min.X+w+m
+		}
+		if !k.top {
+			rect.Min.Y, rect.Max.Y = da.Min.Y-m, da.Min.Y+h+m
+		}
+		if w+2*m < da.Max.X-da.Min.X && h+2*m < da.Max.Y-da.Min.Y && crossings(p, da, pn.curves, rect) == 0 {
+			p.Legend.Top, p.Legend.Left = k.top, k.left
+			p.Draw(c)
+			return
+		}
+	}
+	// Outside: draw the plot without its legend in the rest of the panel,
+	// and the legend beside the data area on the right or, when that would
+	// take more than half the panel's width, below the panel in as many
+	// columns as fit.
+	legend := p.Legend
+	p.Legend = plot.NewLegend()
+	defer func() { p.Legend = legend }()
+	legend.Top, legend.Left = true, true
+	width := c.Max.X - c.Min.X
+	if w+2*m <= 0.5*width {
+		main := draw.Crop(c, 0, -(w + 2*m), 0, 0)
+		restore := fitTexts(p, main)
+		defer restore()
+		p.Draw(main)
+		da := p.DataCanvas(main)
+		area := c
+		area.Min.X, area.Max.X = main.Max.X+2*m, c.Max.X
+		area.Min.Y, area.Max.Y = da.Min.Y, da.Max.Y
+		legend.Draw(area)
+		return
+	}
+	cols := max(1, int((width+2*m)/(w+2*m)))
+	rows := (len(pn.legend) + cols - 1) / cols
+	rowH := h / vg.Length(len(pn.legend))
+	lh := vg.Length(rows)*rowH + m
+	main := draw.Crop(c, 0, 0, lh+m, 0)
+	p.Draw(main)
+	for col := range cols {
+		part := plot.NewLegend()
+		part.TextStyle, part.ThumbnailWidth, part.Padding = legend.TextStyle, legend.ThumbnailWidth, legend.Padding
+		part.Top, part.Left = true, true
+		for i := col * rows; i < min((col+1)*rows, len(pn.legend)); i++ {
+			part.Add(pn.legend[i].text, pn.legend[i].thumbs...)
+		}
+		area := c
+		area.Min.X = c.Min.X + vg.Length(col)*(w+2*m)
+		area.Max.X = area.Min.X + w
+		area.Min.Y, area.Max.Y = c.Min.Y, c.Min.Y+lh
+		part.Draw(area)
+	}
+}
+
+// crossings counts the samples of the curves (eight along every segment)
+// that fall inside rect, with data coordinates mapped by p onto da.
+func crossings(p *plot.Plot, da draw.Canvas, curves []plotter.XYs, rect vg.Rectangle) int {
+	const steps = 8
+	trX, trY := p.Transforms(&da)
+	n := 0
+	in := func(q vg.Point) bool {
+		return q.X >= rect.Min.X && q.X <= rect.Max.X && q.Y >= rect.Min.Y && q.Y <= rect.Max.Y
+	}
+	for _, line := range curves {
+		var prev vg.Point
+		for j, pt := range line {
+			q := vg.Point{X: trX(pt.X), Y: trY(pt.Y)}
+			if j == 0 {
+				if in(q) {
+					n++
+				}
+				prev = q
+				continue
+			}
+			for s := 1; s <= steps; s++ {
+				f := vg.Length(s) / steps
+				if in(vg.Point{X: prev.X + f*(q.X-prev.X), Y: prev.Y + f*(q.Y-prev.Y)}) {
+					n++
+				}
+			}
+			prev = q
+		}
+	}
+	return n
+}
+
+// minTextSize is the smallest font size fitTexts shrinks a title or label
+// to before it wraps it.
+const minTextSize = 9
+
+// fitTexts makes the plot's title and axis labels fit the panel c: a text
+// wider than its room (the panel's width for the title and x label, its
+// height for the y label) is set in a smaller font, down to minTextSize,
+// and, if still too wide, broken at the space nearest its middle. It
+// returns a function that restores the texts and sizes.
+func fitTexts(p *plot.Plot, c draw.Canvas) (restore func()) {
+	type saved struct {
+		txt  *string
+		text string
+		sty  *text.Style
+		size vg.Length
+	}
+	var undo []saved
+	room := func(txt *string, sty *text.Style, avail vg.Length) {
+		if *txt == "" {
+			return
+		}
+		undo = append(undo, saved{txt, *txt, sty, sty.Font.Size})
+		for sty.Width(*txt) > avail && sty.Font.Size > minTextSize {
+			sty.Font.Size = max(minTextSize, sty.Font.Size-0.5)
+		}
+		if sty.Width(*txt) > avail && !strings.Contains(*txt, "\n") {
+			*txt = breakMiddle(*txt)
+		}
+	}
+	w, h := c.Max.X-c.Min.X, c.Max.Y-c.Min.Y
+	room(&p.Title.Text, &p.Title.TextStyle, w-vg.Points(2))
+	room(&p.X.Label.Text, &p.X.Label.TextStyle, w-vg.Points(40))
+	room(&p.Y.Label.Text, &p.Y.Label.TextStyle, h-vg.Points(40)-p.Title.TextStyle.Height(p.Title.Text))
+	return func() {
+		for _, u := range undo {
+			*u.txt = u.text
+			u.sty.Font.Size = u.size
+		}
+	}
+}
+
+// breakMiddle returns s with the space nearest its middle replaced by a
+// line break (s itself when it has no space).
+func breakMiddle(s string) string {
+	rs := []rune(s)
+	best := -1
+	for i, r := range rs {
+		if r == ' ' && (best < 0 || abs(i-len(rs)/2) < abs(best-len(rs)/2)) {
+			best = i
+		}
+	}
+	if best < 0 {
+		return s
+	}
+	return string(rs[:best]) + "\n" + string(rs[best+1:])
+}
+
+func abs(i int) int {
+	if i < 0 {
+		return -i
+	}
+	return i
 }
 
 // WriteTo writes the figure to w in the named format: "svg", "png", "pdf",

@@ -11,6 +11,7 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/text"
+	"gonum.org/v1/plot/vg"
 )
 
 // The one font of every figure, in every format: DejaVu Sans (Go module
@@ -46,14 +47,16 @@ func init() {
 func newPlot() *plot.Plot {
 	p := plot.New()
 	p.TextHandler = textHandler
-	for _, s := range []*text.Style{
-		&p.Title.TextStyle, &p.X.Label.TextStyle, &p.Y.Label.TextStyle,
-		&p.X.Tick.Label, &p.Y.Tick.Label, &p.Legend.TextStyle,
+	for _, s := range []struct {
+		sty  *text.Style
+		size vg.Length
+	}{
+		{&p.Title.TextStyle, 12}, {&p.X.Label.TextStyle, 11}, {&p.Y.Label.TextStyle, 11},
+		{&p.X.Tick.Label, 10}, {&p.Y.Tick.Label, 10}, {&p.Legend.TextStyle, 10},
 	} {
-		s.Handler = textHandler
-		size := s.Font.Size
-		s.Font = figFont
-		s.Font.Size = size
+		s.sty.Handler = textHandler
+		s.sty.Font = figFont
+		s.sty.Font.Size = s.size
 	}
 	return p
 }

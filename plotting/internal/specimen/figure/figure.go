@@ -60,8 +60,10 @@ func Power() *plotting.Figure {
 	}
 	s, c, _ := plotting.Fit(x, y, true, true)
 	pts := plotting.Scatter("final error", x, y)
+	fit := plotting.FitLine("", x, s, c, true, true)
+	fit.Of = pts.Name // drawn in the colour of the points it fits
 	return plotting.Plot(plotting.Axes{Title: "⟨∇f(U), Δ⟩ ∝ α^½, 𝒜 with ℓ₁ loss", XLabel: "α (init scale)", YLabel: "σ² ‖E‖ ≈ √m", LogX: true, LogY: true},
-		pts, plotting.FitLine("", x, s, c, true, true))
+		pts, fit)
 }
 
 // Heat returns the right panel: a phase diagram whose maximum, HeatMax, is
