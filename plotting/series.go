@@ -426,7 +426,7 @@ func (it *item) setColor(c color.Color, shape draw.GlyphDrawer) {
 // order the names first appear; explicit colours, Of and unnamed series as
 // documented at Series.Color.
 func (f *Figure) colorByName() {
-	index := map[string]int{}  // colour index of each name
+	index := map[string]int{} // colour index of each name
 	glyph := map[string]int{} // glyph shape of each name with points
 	for _, pn := range f.panels {
 		for _, it := range pn.items {
