@@ -80,6 +80,25 @@ type Figure struct {
 	DPI float64
 
 	panels []panel
+	layout []panelLayout // where the last draw put things, for tests
+}
+
+// panelLayout is where a panel's parts were drawn, in points from the
+// figure's lower left corner. Empty rectangles: no such part.
+type panelLayout struct {
+	Panel, Title, Data, Legend, Bar vg.Rectangle
+}
+
+// drawPlot draws p on c and records where its title and data area are.
+func drawPlot(p *plot.Plot, c draw.Canvas, lay *panelLayout) {
+	p.Draw(c)
+	lay.Data = p.DataCanvas(c).Rectangle
+	if p.Title.Text != "" {
+		sty := p.Title.TextStyle
+		w, h := sty.Width(p.Title.Text), sty.Height(p.Title.Text)
+		x := c.Center().X
+		lay.Title = vg.Rectangle{Min: vg.Point{X: x - w/2, Y: c.Max.Y - h}, Max: vg.Point{X: x + w/2, Y: c.Max.Y}}
+	}
 }
 
 func newFigure(p *plot.Plot, kind panelKind, logY bool) *Figure {
@@ -169,6 +188,7 @@ func (f *Figure) size() (w, h vg.Length) {
 func (f *Figure) draw(c draw.Canvas) {
 	r := c.Rectangle
 	c.FillPolygon(color.White, []vg.Point{r.Min, {X: r.Max.X, Y: r.Min.Y}, r.Max, {X: r.Min.X, Y: r.Max.Y}})
+	f.layout = make([]panelLayout, 0, len(f.panels))
 	n := len(f.panels)
 	if n == 0 {
 		return
@@ -181,20 +201,25 @@ func (f *Figure) draw(c draw.Canvas) {
 		if i > 0 {
 			sub = draw.Crop(sub, panelGap, 0, 0, 0)
 		}
+		f.layout = append(f.layout, panelLayout{Panel: sub.Rectangle})
+		lay := &f.layout[len(f.layout)-1]
 		restore := fitTexts(pn.p, sub)
 		switch {
 		case pn.bar != nil:
 			barW := vg.Length(math.Min(float64(0.9*vg.Inch), float64(0.25*pw)))
 			main := draw.Crop(sub, 0, -barW, 0, 0)
-			pn.p.Draw(main)
+			restoreMain := fitTexts(pn.p, main)
+			drawPlot(pn.p, main, lay)
+			restoreMain()
 			da := pn.p.DataCanvas(main)
 			bar := draw.Crop(sub, sub.Max.X-sub.Min.X-barW+0.1*barW, -0.25*barW, 0, 0)
 			bar.Min.Y, bar.Max.Y = da.Min.Y, da.Max.Y
 			pn.bar.Draw(bar)
+			lay.Bar = pn.bar.DataCanvas(bar).Rectangle
 		case len(pn.legend) > 0:
-			drawWithLegend(pn, sub)
+			drawWithLegend(pn, sub, lay)
 		default:
-			pn.p.Draw(sub)
+			drawPlot(pn.p, sub, lay)
 		}
 		restore()
 	}
@@ -230,7 +255,7 @@ func legendSize(pn panel) (w, h vg.Length) {
 // preference), or else beside the data area on the right or, when the
 // legend is too wide for that, below the panel. It sets p.Legend.Top and
 // Left to where the legend is drawn.
-func drawWithLegend(pn panel, c draw.Canvas) {
+func drawWithLegend(pn panel, c draw.Canvas, lay *panelLayout) {
 	p := pn.p
 	w, h := legendSize(pn)
 	m := vg.Points(legendMargin)
@@ -246,7 +271,10 @@ func drawWithLegend(pn panel, c draw.Canvas) {
 		}
 		if w+2*m < da.Max.X-da.Min.X && h+2*m < da.Max.Y-da.Min.Y && crossings(p, da, pn.curves, rect) == 0 {
 			p.Legend.Top, p.Legend.Left = k.top, k.left
-			p.Draw(c)
+			drawPlot(p, c, lay)
+			r := rect
+			r.Min.X, r.Min.Y, r.Max.X, r.Max.Y = r.Min.X+m, r.Min.Y+m, r.Max.X-m, r.Max.Y-m
+			lay.Legend = r
 			return
 		}
 	}
@@ -263,12 +291,13 @@ func drawWithLegend(pn panel, c draw.Canvas) {
 		main := draw.Crop(c, 0, -(w + 2*m), 0, 0)
 		restore := fitTexts(p, main)
 		defer restore()
-		p.Draw(main)
+		drawPlot(p, main, lay)
 		da := p.DataCanvas(main)
 		area := c
 		area.Min.X, area.Max.X = main.Max.X+2*m, c.Max.X
 		area.Min.Y, area.Max.Y = da.Min.Y, da.Max.Y
 		legend.Draw(area)
+		lay.Legend = vg.Rectangle{Min: vg.Point{X: area.Min.X, Y: area.Max.Y - h}, Max: vg.Point{X: area.Min.X + w, Y: area.Max.Y}}
 		return
 	}
 	cols := max(1, int((width+2*m)/(w+2*m)))
@@ -276,7 +305,8 @@ func drawWithLegend(pn panel, c draw.Canvas) {
 	rowH := h / vg.Length(len(pn.legend))
 	lh := vg.Length(rows)*rowH + m
 	main := draw.Crop(c, 0, 0, lh+m, 0)
-	p.Draw(main)
+	drawPlot(p, main, lay)
+	lay.Legend = vg.Rectangle{Min: c.Min, Max: vg.Point{X: c.Min.X + vg.Length(cols)*(w+2*m), Y: c.Min.Y + lh}}
 	for col := range cols {
 		part := plot.NewLegend()
 		part.TextStyle, part.ThumbnailWidth, part.Padding = legend.TextStyle, legend.ThumbnailWidth, legend.Padding
@@ -331,7 +361,7 @@ const minTextSize = 9
 // fitTexts makes the plot's title and axis labels fit the panel c: a text
 // wider than its room (the panel's width for the title and x label, its
 // height for the y label) is set in a smaller font, down to minTextSize,
-// and, if still too wide, broken at the space nearest its middle. It
+// and, if still too wide, broken into lines at spaces. It
 // returns a function that restores the texts and sizes.
 func fitTexts(p *plot.Plot, c draw.Canvas) (restore func()) {
 	type saved struct {
@@ -349,8 +379,8 @@ func fitTexts(p *plot.Plot, c draw.Canvas) (restore func()) {
 		for sty.Width(*txt) > avail && sty.Font.Size > minTextSize {
 			sty.Font.Size = max(minTextSize, sty.Font.Size-0.5)
 		}
-		if sty.Width(*txt) > avail && !strings.Contains(*txt, "\n") {
-			*txt = breakMiddle(*txt)
+		if sty.Width(*txt) > avail {
+			*txt = wrap(*txt, *sty, avail)
 		}
 	}
 	w, h := c.Max.X-c.Min.X, c.Max.Y-c.Min.Y
@@ -365,27 +395,24 @@ func fitTexts(p *plot.Plot, c draw.Canvas) (restore func()) {
 	}
 }
 
-// breakMiddle returns s with the space nearest its middle replaced by a
-// line break (s itself when it has no space).
-func breakMiddle(s string) string {
-	rs := []rune(s)
-	best := -1
-	for i, r := range rs {
-		if r == ' ' && (best < 0 || abs(i-len(rs)/2) < abs(best-len(rs)/2)) {
-			best = i
+// wrap returns s broken into lines at spaces, each line as long as fits in
+// width when set in sty (a single word wider than that gets a line of its
+// own).
+func wrap(s string, sty text.Style, width vg.Length) string {
+	var lines []string
+	cur := ""
+	for _, w := range strings.Fields(strings.ReplaceAll(s, "\n", " ")) {
+		switch {
+		case cur == "":
+			cur = w
+		case sty.Width(cur+" "+w) <= width:
+			cur += " " + w
+		default:
+			lines = append(lines, cur)
+			cur = w
 		}
 	}
-	if best < 0 {
-		return s
-	}
-	return string(rs[:best]) + "\n" + string(rs[best+1:])
-}
-
-func abs(i int) int {
-	if i < 0 {
-		return -i
-	}
-	return i
+	return strings.Join(append(lines, cur), "\n")
 }
 
 // WriteTo writes the figure to w in the named format: "svg", "png", "pdf",
