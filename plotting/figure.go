@@ -181,7 +181,45 @@ func (f *Figure) size() (w, h vg.Length) {
 	if n > 1 && h < MinRowHeight {
 		h = MinRowHeight
 	}
+	if _, lh, _ := f.sharedLegend(w); lh > 0 && f.Height == 0 {
+		h += lh // Room for the row's one legend below the panels.
+	}
 	return w, h
+}
+
+// sharedLegend returns the legend of a row whose line panels (two or more)
+// all have the same legend entries, laid out in as many columns as fit in
+// width w, its height lh and columns; lh is zero when there is none.
+func (f *Figure) sharedLegend(w vg.Length) (entries []legendEntry, lh vg.Length, cols int) {
+	var first *panel
+	count := 0
+	for i := range f.panels {
+		pn := &f.panels[i]
+		if len(pn.legend) == 0 {
+			continue
+		}
+		if first == nil {
+			first = pn
+		} else if len(pn.legend) != len(first.legend) {
+			return nil, 0, 0
+		} else {
+			for j := range pn.legend {
+				if pn.legend[j].text != first.legend[j].text {
+					return nil, 0, 0
+				}
+			}
+		}
+		count++
+	}
+	if count < 2 {
+		return nil, 0, 0
+	}
+	ew, eh := legendSize(*first)
+	m := vg.Points(legendMargin)
+	cols = max(1, min(len(first.legend), int(w/(ew+4*m))))
+	rows := (len(first.legend) + cols - 1) / cols
+	lh = vg.Length(rows)*eh/vg.Length(len(first.legend)) + 2*m
+	return first.legend, lh, cols
 }
 
 // draw draws the figure on c.
@@ -194,6 +232,35 @@ func (f *Figure) draw(c draw.Canvas) {
 		return
 	}
 	pw := (r.Max.X - r.Min.X) / vg.Length(n)
+	shared, lh, cols := f.sharedLegend(r.Max.X - r.Min.X)
+	if lh > 0 {
+		// One legend for the row, below it, in columns.
+		first := f.panels[0]
+		for _, pn := range f.panels {
+			if len(pn.legend) > 0 {
+				first = pn
+				break
+			}
+		}
+		ew, _ := legendSize(first)
+		m := vg.Points(legendMargin)
+		rows := (len(shared) + cols - 1) / cols
+		x0 := r.Min.X + (r.Max.X-r.Min.X-vg.Length(cols)*(ew+4*m)+4*m)/2
+		for col := range cols {
+			part := plot.NewLegend()
+			part.TextStyle, part.ThumbnailWidth, part.Padding = first.p.Legend.TextStyle, first.p.Legend.ThumbnailWidth, first.p.Legend.Padding
+			part.Top, part.Left = true, true
+			for i := col * rows; i < min((col+1)*rows, len(shared)); i++ {
+				part.Add(shared[i].text, shared[i].thumbs...)
+			}
+			area := c
+			area.Min.X = x0 + vg.Length(col)*(ew+4*m)
+			area.Max.X = area.Min.X + ew
+			area.Min.Y, area.Max.Y = r.Min.Y, r.Min.Y+lh-m
+			part.Draw(area)
+		}
+		c = draw.Crop(c, 0, 0, lh, 0)
+	}
 	for i, pn := range f.panels {
 		sub := draw.Crop(c, vg.Length(i)*pw, -vg.Length(n-1-i)*pw, 0, 0)
 		// A small gap between panels, so that one's legend or tick label
@@ -216,6 +283,11 @@ func (f *Figure) draw(c draw.Canvas) {
 			bar.Min.Y, bar.Max.Y = da.Min.Y, da.Max.Y
 			pn.bar.Draw(bar)
 			lay.Bar = pn.bar.DataCanvas(bar).Rectangle
+		case len(pn.legend) > 0 && lh > 0:
+			legend := pn.p.Legend
+			pn.p.Legend = plot.NewLegend()
+			drawPlot(pn.p, sub, lay)
+			pn.p.Legend = legend
 		case len(pn.legend) > 0:
 			drawWithLegend(pn, sub, lay)
 		default:
