@@ -89,16 +89,57 @@ type panelLayout struct {
 	Panel, Title, Data, Legend, Bar vg.Rectangle
 }
 
-// drawPlot draws p on c and records where its title and data area are.
+// drawPlot draws p on c, with no legend (the figure places legends), and
+// records where its title and data area are. The y label is drawn here,
+// centred on the data area: gonum centres the box it reserves for it on
+// the arithmetic middle of the axis range, which on a logarithmic axis is
+// near the top, so a long label pushed the data area down.
 func drawPlot(p *plot.Plot, c draw.Canvas, lay *panelLayout) {
-	p.Draw(c)
-	lay.Data = p.DataCanvas(c).Rectangle
-	if p.Title.Text != "" {
+	legend := p.Legend
+	p.Legend = plot.NewLegend()
+	defer func() { p.Legend = legend }()
+	title, label := p.Title.Text, p.Y.Label.Text
+	inner := yLabelCrop(p, c)
+	p.Title.Text, p.Y.Label.Text = "", ""
+	p.Draw(inner)
+	p.Title.Text, p.Y.Label.Text = title, label
+	da := dataArea(p, c)
+	lay.Data = da.Rectangle
+	if label != "" {
+		sty := p.Y.Label.TextStyle
+		sty.Rotation = math.Pi / 2
+		sty.XAlign, sty.YAlign = draw.XCenter, draw.YTop
+		c.FillText(sty, vg.Point{X: c.Min.X, Y: (da.Min.Y + da.Max.Y) / 2}, label)
+	}
+	if title != "" {
+		// Centred on the panel, as wide as fitTexts let it be.
 		sty := p.Title.TextStyle
-		w, h := sty.Width(p.Title.Text), sty.Height(p.Title.Text)
+		w, h := sty.Width(title), sty.Height(title)
 		x := c.Center().X
+		c.FillText(sty, vg.Point{X: x, Y: c.Max.Y}, title)
 		lay.Title = vg.Rectangle{Min: vg.Point{X: x - w/2, Y: c.Max.Y - h}, Max: vg.Point{X: x + w/2, Y: c.Max.Y}}
 	}
+}
+
+// yLabelCrop returns c less the room of p's title at the top and of its
+// y label on the left.
+func yLabelCrop(p *plot.Plot, c draw.Canvas) draw.Canvas {
+	if p.Title.Text != "" {
+		c = draw.Crop(c, 0, 0, 0, -(p.Title.TextStyle.Height(p.Title.Text) + p.Title.Padding))
+	}
+	if p.Y.Label.Text == "" {
+		return c
+	}
+	return draw.Crop(c, p.Y.Label.TextStyle.Height(p.Y.Label.Text)+p.Y.Label.Padding+vg.Points(6), 0, 0, 0)
+}
+
+// dataArea returns the data area of p drawn on c by drawPlot.
+func dataArea(p *plot.Plot, c draw.Canvas) draw.Canvas {
+	title, label := p.Title.Text, p.Y.Label.Text
+	inner := yLabelCrop(p, c)
+	p.Title.Text, p.Y.Label.Text = "", ""
+	defer func() { p.Title.Text, p.Y.Label.Text = title, label }()
+	return p.DataCanvas(inner)
 }
 
 func newFigure(p *plot.Plot, kind panelKind, logY bool) *Figure {
@@ -278,7 +319,7 @@ func (f *Figure) draw(c draw.Canvas) {
 			restoreMain := fitTexts(pn.p, main)
 			drawPlot(pn.p, main, lay)
 			restoreMain()
-			da := pn.p.DataCanvas(main)
+			da := dataArea(pn.p, main)
 			bar := draw.Crop(sub, sub.Max.X-sub.Min.X-barW+0.1*barW, -0.25*barW, 0, 0)
 			bar.Min.Y, bar.Max.Y = da.Min.Y, da.Max.Y
 			pn.bar.Draw(bar)
@@ -331,22 +372,26 @@ func drawWithLegend(pn panel, c draw.Canvas, lay *panelLayout) {
 	p := pn.p
 	w, h := legendSize(pn)
 	m := vg.Points(legendMargin)
-	da := p.DataCanvas(c)
+	da := dataArea(p, c)
 	corners := []struct{ top, left bool }{{true, false}, {true, true}, {false, false}, {false, true}}
 	for _, k := range corners {
-		rect := vg.Rectangle{Min: vg.Point{X: da.Max.X - w - m, Y: da.Max.Y - h - m}, Max: vg.Point{X: da.Max.X + m, Y: da.Max.Y + m}}
+		// The legend, m inside the corner, and the rectangle around it
+		// that must be free of data.
+		leg := vg.Rectangle{Min: vg.Point{X: da.Max.X - w - m, Y: da.Max.Y - h - m}, Max: vg.Point{X: da.Max.X - m, Y: da.Max.Y - m}}
 		if k.left {
-			rect.Min.X, rect.Max.X = da.Min.X-m, da.Min.X+w+m
+			leg.Min.X, leg.Max.X = da.Min.X+m, da.Min.X+w+m
 		}
 		if !k.top {
-			rect.Min.Y, rect.Max.Y = da.Min.Y-m, da.Min.Y+h+m
+			leg.Min.Y, leg.Max.Y = da.Min.Y+m, da.Min.Y+h+m
 		}
-		if w+2*m < da.Max.X-da.Min.X && h+2*m < da.Max.Y-da.Min.Y && crossings(p, da, pn.curves, rect) == 0 {
-			p.Legend.Top, p.Legend.Left = k.top, k.left
+		free := vg.Rectangle{Min: vg.Point{X: leg.Min.X - m, Y: leg.Min.Y - m}, Max: vg.Point{X: leg.Max.X + m, Y: leg.Max.Y + m}}
+		if w+2*m < da.Max.X-da.Min.X && h+2*m < da.Max.Y-da.Min.Y && crossings(p, da, pn.curves, free) == 0 {
 			drawPlot(p, c, lay)
-			r := rect
-			r.Min.X, r.Min.Y, r.Max.X, r.Max.Y = r.Min.X+m, r.Min.Y+m, r.Max.X-m, r.Max.Y-m
-			lay.Legend = r
+			p.Legend.Top, p.Legend.Left = k.top, k.left
+			area := c
+			area.Rectangle = leg
+			p.Legend.Draw(area)
+			lay.Legend = leg
 			return
 		}
 	}
@@ -364,7 +409,7 @@ func drawWithLegend(pn panel, c draw.Canvas, lay *panelLayout) {
 		restore := fitTexts(p, main)
 		defer restore()
 		drawPlot(p, main, lay)
-		da := p.DataCanvas(main)
+		da := dataArea(p, main)
 		area := c
 		area.Min.X, area.Max.X = main.Max.X+2*m, c.Max.X
 		area.Min.Y, area.Max.Y = da.Min.Y, da.Max.Y
