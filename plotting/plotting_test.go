@@ -2,6 +2,7 @@ package plotting
 
 import (
 	"bytes"
+	"html"
 	"image"
 	"image/color"
 	"image/png"
@@ -44,7 +45,7 @@ func svgTexts(svg string) []string {
 	re := regexp.MustCompile(`(?s)<text[^>]*>([^<]*)</text>`)
 	var out []string
 	for _, m := range re.FindAllStringSubmatch(svg, -1) {
-		out = append(out, m[1])
+		out = append(out, html.UnescapeString(m[1]))
 	}
 	return out
 }
