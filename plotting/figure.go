@@ -125,7 +125,8 @@ func drawPlot(p *plot.Plot, c draw.Canvas, lay *panelLayout) {
 // y label on the left.
 func yLabelCrop(p *plot.Plot, c draw.Canvas) draw.Canvas {
 	if p.Title.Text != "" {
-		c = draw.Crop(c, 0, 0, 0, -(p.Title.TextStyle.Height(p.Title.Text) + p.Title.Padding))
+		// The title, and room for the top tick label's upper half.
+		c = draw.Crop(c, 0, 0, 0, -(p.Title.TextStyle.Height(p.Title.Text) + p.Title.Padding + p.Y.Tick.Label.Font.Size/2 + vg.Points(2)))
 	}
 	if p.Y.Label.Text == "" {
 		return c
@@ -255,11 +256,11 @@ func (f *Figure) sharedLegend(w vg.Length) (entries []legendEntry, lh vg.Length,
 	if count < 2 {
 		return nil, 0, 0
 	}
-	ew, eh := legendSize(*first)
+	ew, _, row := legendSize(*first)
 	m := vg.Points(legendMargin)
 	cols = max(1, min(len(first.legend), int(w/(ew+4*m))))
 	rows := (len(first.legend) + cols - 1) / cols
-	lh = vg.Length(rows)*eh/vg.Length(len(first.legend)) + 2*m
+	lh = vg.Length(rows)*row + 2*m
 	return first.legend, lh, cols
 }
 
@@ -283,7 +284,7 @@ func (f *Figure) draw(c draw.Canvas) {
 				break
 			}
 		}
-		ew, _ := legendSize(first)
+		ew, _, _ := legendSize(first)
 		m := vg.Points(legendMargin)
 		rows := (len(shared) + cols - 1) / cols
 		x0 := r.Min.X + (r.Max.X-r.Min.X-vg.Length(cols)*(ew+4*m)+4*m)/2
@@ -350,16 +351,19 @@ const panelGap = 6 * vg.Millimeter / 2
 // legendMargin is the space kept between the legend and the data.
 const legendMargin = 4
 
-// legendSize returns the width and height of the panel's legend.
-func legendSize(pn panel) (w, h vg.Length) {
+// legendSize returns the width and height of the panel's legend, and the
+// height of one of its rows, measured as plot.Legend lays them out.
+func legendSize(pn panel) (w, h, row vg.Length) {
 	l := &pn.p.Legend
 	sty := l.TextStyle
+	var eh vg.Length
 	for _, e := range pn.legend {
 		w = max(w, l.ThumbnailWidth+sty.Rectangle(" "+e.text).Max.X)
+		eh = max(eh, sty.Rectangle(e.text).Max.Y)
 	}
-	eh := max(sty.Rectangle("Xy").Size().Y, sty.FontExtents().Height)
-	h = vg.Length(len(pn.legend))*(eh+l.Padding) + sty.FontExtents().Descent
-	return w, h
+	row = eh + l.Padding
+	h = vg.Length(len(pn.legend))*row - l.Padding + sty.FontExtents().Descent
+	return w, h, row
 }
 
 // drawWithLegend draws a line panel with its legend where it covers no
@@ -370,7 +374,7 @@ func legendSize(pn panel) (w, h vg.Length) {
 // Left to where the legend is drawn.
 func drawWithLegend(pn panel, c draw.Canvas, lay *panelLayout) {
 	p := pn.p
-	w, h := legendSize(pn)
+	w, h, row := legendSize(pn)
 	m := vg.Points(legendMargin)
 	da := dataArea(p, c)
 	corners := []struct{ top, left bool }{{true, false}, {true, true}, {false, false}, {false, true}}
@@ -419,8 +423,7 @@ func drawWithLegend(pn panel, c draw.Canvas, lay *panelLayout) {
 	}
 	cols := max(1, int((width+2*m)/(w+2*m)))
 	rows := (len(pn.legend) + cols - 1) / cols
-	rowH := h / vg.Length(len(pn.legend))
-	lh := vg.Length(rows)*rowH + m
+	lh := vg.Length(rows)*row + m
 	main := draw.Crop(c, 0, 0, lh+m, 0)
 	drawPlot(p, main, lay)
 	lay.Legend = vg.Rectangle{Min: c.Min, Max: vg.Point{X: c.Min.X + vg.Length(cols)*(w+2*m), Y: c.Min.Y + lh}}

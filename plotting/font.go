@@ -58,6 +58,7 @@ func newPlot() *plot.Plot {
 		s.sty.Font = figFont
 		s.sty.Font.Size = s.size
 	}
+	p.Legend.Padding = vg.Points(2.5) // Zero would let the rows touch.
 	return p
 }
 

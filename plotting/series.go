@@ -422,17 +422,30 @@ func (it *item) setColor(c color.Color, shape draw.GlyphDrawer) {
 }
 
 // colorByName colours the series of the figure's line panels: one palette
-// colour (and glyph shape) per series name, the same in every panel, in the
-// order the names first appear; explicit colours, Of and unnamed series as
-// documented at Series.Color.
+// colour (and glyph shape) per series name, the same in every panel; a name
+// new in a panel takes the first colour no other name of that panel has.
+// Explicit colours, Of and unnamed series as documented at Series.Color.
 func (f *Figure) colorByName() {
 	index := map[string]int{} // colour index of each name
 	glyph := map[string]int{} // glyph shape of each name with points
 	for _, pn := range f.panels {
+		// A name seen in an earlier panel keeps its colour; a new one takes
+		// the first palette colour that no other name of this panel has.
+		used := map[int]bool{}
+		for _, it := range pn.items {
+			if k, ok := index[it.name]; ok && it.name != "" && it.color == nil {
+				used[k] = true
+			}
+		}
 		for _, it := range pn.items {
 			if it.name != "" && it.color == nil {
 				if _, ok := index[it.name]; !ok {
-					index[it.name] = len(index)
+					k := 0
+					for used[k] && k < len(palette10) {
+						k++
+					}
+					index[it.name] = k
+					used[k] = true
 				}
 			}
 			if _, ok := glyph[it.name]; !ok && it.name != "" && len(it.scatters) > 0 {
