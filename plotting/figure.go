@@ -349,7 +349,7 @@ type legendEntry struct {
 const panelGap = 6 * vg.Millimeter / 2
 
 // legendMargin is the space kept between the legend and the data.
-const legendMargin = 4
+const legendMargin = 5
 
 // legendSize returns the width and height of the panel's legend, and the
 // height of one of its rows, measured as plot.Legend lays them out.

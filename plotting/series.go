@@ -367,6 +367,7 @@ func Plot(ax Axes, series ...Series) *Figure {
 		// Values below the floor are drawn on it: mark it as what it is.
 		fl := &floorLine{y: floor, style: draw.LineStyle{Color: floorColor, Width: vg.Points(1), Dashes: []vg.Length{vg.Points(1), vg.Points(2)}}}
 		p.Add(fl)
+		pn.curves = append(pn.curves, plotter.XYs{{X: p.X.Min, Y: floor}, {X: p.X.Max, Y: floor}})
 		text := "< " + strconv.FormatFloat(floor, 'g', 3, 64) + " (floor)"
 		th := &plotter.Line{LineStyle: fl.style}
 		p.Legend.Add(text, th)
