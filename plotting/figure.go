@@ -86,7 +86,7 @@ type Figure struct {
 // panelLayout is where a panel's parts were drawn, in points from the
 // figure's lower left corner. Empty rectangles: no such part.
 type panelLayout struct {
-	Panel, Title, Data, Legend, Bar vg.Rectangle
+	Panel, Title, YLabel, Data, Legend, Bar vg.Rectangle
 }
 
 // drawPlot draws p on c, with no legend (the figure places legends), and
@@ -109,7 +109,10 @@ func drawPlot(p *plot.Plot, c draw.Canvas, lay *panelLayout) {
 		sty := p.Y.Label.TextStyle
 		sty.Rotation = math.Pi / 2
 		sty.XAlign, sty.YAlign = draw.XCenter, draw.YTop
-		c.FillText(sty, vg.Point{X: c.Min.X, Y: (da.Min.Y + da.Max.Y) / 2}, label)
+		y := (da.Min.Y + da.Max.Y) / 2
+		c.FillText(sty, vg.Point{X: c.Min.X, Y: y}, label)
+		lw, lh := p.Y.Label.TextStyle.Width(label), p.Y.Label.TextStyle.Height(label)
+		lay.YLabel = vg.Rectangle{Min: vg.Point{X: c.Min.X, Y: y - lw/2}, Max: vg.Point{X: c.Min.X + lh, Y: y + lw/2}}
 	}
 	if title != "" {
 		// Centred on the panel, as wide as fitTexts let it be.

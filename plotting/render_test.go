@@ -312,3 +312,60 @@ func TestPDFTextUnicode(t *testing.T) {
 		}
 	}
 }
+
+// overlap reports whether two non-empty rectangles intersect.
+func overlap(a, b vg.Rectangle) bool {
+	if a.Size().X == 0 || b.Size().X == 0 {
+		return false
+	}
+	return a.Min.X < b.Max.X && b.Min.X < a.Max.X && a.Min.Y < b.Max.Y && b.Min.Y < a.Max.Y
+}
+
+// In a row with long titles, long y labels and legends that must go
+// outside, no title, y label, legend or data area overlaps another (a
+// legend may lie inside its own data area, in a corner no curve crosses:
+// TestLegendOffData looks at those pixels), and each stays in its panel.
+func TestRowLayoutNoOverlap(t *testing.T) {
+	long := "‖LRᵀ − X⋆‖_F / ‖X⋆‖_F, median of 20 trials and the 10–90% band, κ = 100"
+	var series []Series
+	x := []float64{0, 0.25, 0.5, 0.75, 1}
+	for k, y0 := range []float64{0.02, 0.5, 0.98} {
+		series = append(series, Series{Name: fmt.Sprintf("a long series name %d", k), X: x, Y: []float64{y0, y0, y0, y0, y0}})
+	}
+	series = append(series, Series{Name: "rising", X: x, Y: []float64{0, 0.25, 0.5, 0.75, 1}})
+	left := Plot(Axes{Title: long, YLabel: long, XLabel: "iteration"}, series...)
+	right := Plot(Axes{Title: long, YLabel: long, XLabel: "iteration", LogY: true},
+		Series{Name: "GD", X: x, Y: []float64{1, 0.1, 0.01, 1e-3, 1e-4}})
+	f := Row(left, right)
+	f.PNG()
+	var all []struct {
+		what string
+		r    vg.Rectangle
+	}
+	for i, lay := range f.layout {
+		for _, part := range []struct {
+			what string
+			r    vg.Rectangle
+		}{{"title", lay.Title}, {"y label", lay.YLabel}, {"data", lay.Data}, {"legend", lay.Legend}} {
+			if part.r.Size().X == 0 {
+				continue
+			}
+			if part.r.Min.X < lay.Panel.Min.X-0.5 || part.r.Max.X > lay.Panel.Max.X+0.5 || part.r.Min.Y < lay.Panel.Min.Y-0.5 || part.r.Max.Y > lay.Panel.Max.Y+0.5 {
+				t.Errorf("panel %d: %s %v outside the panel %v", i, part.what, part.r, lay.Panel)
+			}
+			part.what = fmt.Sprintf("panel %d %s", i, part.what)
+			all = append(all, part)
+		}
+	}
+	for i := range all {
+		for j := i + 1; j < len(all); j++ {
+			same := strings.HasPrefix(all[j].what, all[i].what[:len("panel 0")])
+			if same && strings.HasSuffix(all[i].what, "data") && strings.HasSuffix(all[j].what, "legend") {
+				continue
+			}
+			if overlap(all[i].r, all[j].r) {
+				t.Errorf("%s %v overlaps %s %v", all[i].what, all[i].r, all[j].what, all[j].r)
+			}
+		}
+	}
+}
