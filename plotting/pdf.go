@@ -35,7 +35,9 @@ const pdfFontFamily = "figfont"
 
 func newPDFCanvas(w, h vg.Length) *pdfCanvas {
 	doc := fpdf.NewCustom(&fpdf.InitType{UnitStr: "pt", Size: fpdf.SizeType{Wd: w.Points(), Ht: h.Points()}})
-	doc.SetCreationDate(time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)) // Same figure, same bytes.
+	// Same figure, same bytes.
+	doc.SetCreationDate(time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC))
+	doc.SetModificationDate(time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC))
 	doc.SetCatalogSort(true)
 	doc.SetMargins(0, 0, 0)
 	doc.SetAutoPageBreak(false, 0)

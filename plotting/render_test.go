@@ -369,3 +369,72 @@ func TestRowLayoutNoOverlap(t *testing.T) {
 		}
 	}
 }
+
+// chromiumHTML screenshots an HTML page of the given size in pixels, or
+// reports false when Chromium is missing.
+func chromiumHTML(t *testing.T, html string, pw, ph int) (image.Image, bool) {
+	t.Helper()
+	bin := ""
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			bin = p
+			break
+		}
+	}
+	if bin == "" {
+		return nil, false
+	}
+	dir := t.TempDir()
+	page := filepath.Join(dir, "p.html")
+	if err := os.WriteFile(page, []byte(html), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	shot := filepath.Join(dir, "p.png")
+	cmd := exec.Command(bin, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+		"--no-first-run", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
+		"--force-device-scale-factor=1", "--user-data-dir="+filepath.Join(dir, "profile"),
+		fmt.Sprintf("--window-size=%d,%d", pw, ph), "--screenshot="+shot, "file://"+page)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("chromium: %v\n%s", err, out)
+	}
+	return decodePNGFile(t, shot), true
+}
+
+// Two figures inline in one HTML document (a notebook, or its HTML
+// export) each draw their text with their own font subset: a figure looks
+// the same next to another one, whose @font-face comes later, as alone.
+func TestInlineSVGsKeepTheirGlyphs(t *testing.T) {
+	x := []float64{0, 1}
+	a := Plot(Axes{Title: "κ∇‖ r′ ⟨X⟩ log₁₀"}, Series{Name: "σ² UUᵀ", X: x, Y: []float64{1, 2}})
+	b := Plot(Axes{Title: "plain"}, Series{Name: "abc", X: x, Y: []float64{1, 2}})
+	for _, f := range []*Figure{a, b} {
+		f.Width, f.Height = 240, 150 // 320 × 200 px
+	}
+	page := func(svgs ...string) string {
+		var s strings.Builder
+		s.WriteString(`<html><body style="margin:0;background:#fff">`)
+		for _, svg := range svgs {
+			// As in a notebook: the SVG element itself in the document.
+			svg = svg[strings.Index(svg, "<svg "):]
+			s.WriteString(`<div style="height:200px;overflow:hidden">` + svg + `</div>`)
+		}
+		s.WriteString(`</body></html>`)
+		return s.String()
+	}
+	alone, ok := chromiumHTML(t, page(a.SVG()), 320, 400)
+	if !ok {
+		t.Skip("chromium not installed (apt-get install -y chromium)")
+	}
+	both, _ := chromiumHTML(t, page(a.SVG(), b.SVG()), 320, 400)
+	differ := 0
+	for y := 0; y < 200; y++ {
+		for x := 0; x < 320; x++ {
+			if dist(alone.At(x, y), both.At(x, y)) > 40 {
+				differ++
+			}
+		}
+	}
+	if differ > 0 {
+		t.Errorf("%d pixels of the first figure change when a second figure follows it", differ)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"sort"
 	"strings"
@@ -52,25 +53,37 @@ func (f *Figure) writeSVG(w io.Writer, wd, ht vg.Length) error {
 		if i < 0 || j < 0 {
 			return fmt.Errorf("plotting: no <svg> element in the SVG output")
 		}
+		// Each subset gets a family name of its own: a notebook's inline
+		// SVGs share one HTML document, where @font-face rules are global,
+		// and one figure's subset must not stand in for another's.
+		sub, family := fontSubset(rec.runes)
+		svg = strings.ReplaceAll(svg, "font-family:"+svgFontFamily()+";", "font-family:'"+family+"',sans-serif;")
 		at := i + j + 1
-		svg = svg[:at] + "\n" + fontFaceCSS(rec.runes) + svg[at:]
+		svg = svg[:at] + "\n" + fontFaceCSS(sub, family) + svg[at:]
 	}
 	_, err := io.WriteString(w, svg)
 	return err
 }
 
-// fontFaceCSS returns a <defs> element with the figure font's @font-face,
-// subset to the given characters.
-func fontFaceCSS(runes map[rune]bool) string {
+// fontSubset returns the figure font cut down to the given characters,
+// and a family name for it that differs for different subsets.
+func fontSubset(runes map[rune]bool) (ttf []byte, family string) {
 	rs := make([]rune, 0, len(runes))
 	for r := range runes {
 		rs = append(rs, r)
 	}
 	sort.Slice(rs, func(i, j int) bool { return rs[i] < rs[j] })
-	sub := fpdf.UTF8CutFont(fontTTF, string(rs))
-	family := svgFontFamily()
-	return "<defs><style>@font-face{font-family:\"" + family + "\";font-weight:normal;font-style:normal;" +
-		"src:url(data:font/ttf;base64," + base64.StdEncoding.EncodeToString(sub) + ") format(\"truetype\");}</style></defs>\n"
+	ttf = fpdf.UTF8CutFont(fontTTF, string(rs))
+	h := fnv.New64a()
+	h.Write(ttf)
+	return ttf, fmt.Sprintf("DejaVuSans-%016x", h.Sum64())
+}
+
+// fontFaceCSS returns a <defs> element with an @font-face rule for the
+// TrueType font ttf under the given family name.
+func fontFaceCSS(ttf []byte, family string) string {
+	return "<defs><style>@font-face{font-family:'" + family + "';font-weight:normal;font-style:normal;" +
+		"src:url(data:font/ttf;base64," + base64.StdEncoding.EncodeToString(ttf) + ") format(\"truetype\");}</style></defs>\n"
 }
 
 // svgFontFamily is the family name vgsvg writes for the figure font.
