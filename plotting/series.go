@@ -423,15 +423,18 @@ func (it *item) setColor(c color.Color, shape draw.GlyphDrawer) {
 }
 
 // colorByName colours the series of the figure's line panels: one palette
-// colour (and glyph shape) per series name, the same in every panel; a name
-// new in a panel takes the first colour no other name of that panel has.
+// colour (and glyph shape) per series name, the same in every panel; a new
+// name takes the first colour no name of the figure has yet, else the first
+// that no other name of its panel has.
 // Explicit colours, Of and unnamed series as documented at Series.Color.
 func (f *Figure) colorByName() {
 	index := map[string]int{} // colour index of each name
 	glyph := map[string]int{} // glyph shape of each name with points
+	taken := map[int]bool{}   // colours of all names so far
 	for _, pn := range f.panels {
 		// A name seen in an earlier panel keeps its colour; a new one takes
-		// the first palette colour that no other name of this panel has.
+		// the first palette colour no name of the figure has yet or, when
+		// all are taken, the first that no other name of this panel has.
 		used := map[int]bool{}
 		for _, it := range pn.items {
 			if k, ok := index[it.name]; ok && it.name != "" && it.color == nil {
@@ -442,11 +445,17 @@ func (f *Figure) colorByName() {
 			if it.name != "" && it.color == nil {
 				if _, ok := index[it.name]; !ok {
 					k := 0
-					for used[k] && k < len(palette10) {
+					for taken[k] && k < len(palette10) {
 						k++
 					}
+					if k == len(palette10) {
+						k = 0
+						for used[k] && k < len(palette10) {
+							k++
+						}
+					}
 					index[it.name] = k
-					used[k] = true
+					used[k], taken[k] = true, true
 				}
 			}
 			if _, ok := glyph[it.name]; !ok && it.name != "" && len(it.scatters) > 0 {

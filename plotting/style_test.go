@@ -54,6 +54,11 @@ func TestColorsByName(t *testing.T) {
 	if k5 := itemColor(t, f, 1, 4); k5 == k3 || k5 == k4 {
 		t.Errorf("k = 5 shares a colour with k = 3 or 4: %s", k5)
 	}
+	// Different names in different panels get different colours.
+	d := Row(Plot(Axes{}, Series{Name: "ScaledGD(λ)", X: x, Y: y}), Plot(Axes{}, Series{Name: "PrecGD", X: x, Y: y}))
+	if a, b := itemColor(t, d, 0, 0), itemColor(t, d, 1, 0); a == b {
+		t.Errorf("two names of one figure share the colour %s", a)
+	}
 	// A FitLine without Of after its points: named "slope …", so it needs
 	// Of to take their colour.
 	fit := FitLine("", x, -1, 0, false, true)
