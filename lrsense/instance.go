@@ -60,7 +60,7 @@ type Instance struct {
 	Tail float64
 	// Noise is the standard deviation of the Gaussian noise added to every
 	// measurement of a sensing or completion instance, in the package
-	// normalization (see the package documentation); 0 means none.
+	// normalization (see Operator); 0 means none.
 	Noise float64
 	// Outliers is the probability that a measurement is corrupted by an
 	// added N(0, OutlierStd²) value (the Outliers noise, after the Gaussian

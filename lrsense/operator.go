@@ -10,7 +10,14 @@ import (
 
 // Operator is a linear measurement map 𝒜: ℝ^{n1×n2} → ℝ^m and its adjoint.
 //
-// Implementations follow the package normalization 𝒜(Z)_i = ⟨A_i, Z⟩/√m.
+// Every operator in this package follows one normalization,
+//
+//	𝒜(Z)_i = ⟨A_i, Z⟩ / √m,   i = 1…m,
+//
+// with A_i random with unit-variance entries (see each constructor), so
+// that E[𝒜*𝒜] = I on the matrices the operator is meant for. Papers that
+// use 𝒜(Z)_i = ⟨A_i, Z⟩ without the 1/√m, or a 1/m in front of the loss,
+// differ from this by explicit constant factors that each notebook states.
 type Operator interface {
 	// Dims returns the number of measurements m and the shape n1×n2 of
 	// the matrices the operator measures.
