@@ -31,10 +31,12 @@
 #   - CHECK lines (teaching notebooks) have the wrong verdict, see below.
 #
 # Lines the notebooks print, tab-separated:
-#   REPRO <notebook> <claim-id> <measured> <target> PASS|FAIL
-#       a claim of a paper, measured against its target. All REPRO lines
-#       are collected into DIR/summary.tsv.
-#   CHECK <...> PASS|FAIL
+#   REPRO <json>   (see lrsense/experiment: Report, ParseLine)
+#       a claim of a paper, measured against its target: verdict PASS,
+#       FAIL or DEVIATION (a documented non-reproduction, which does not
+#       fail the notebook but is counted). All REPRO lines are collected
+#       into DIR/summary.tsv.
+#   CHECK <json>
 #       a teaching notebook's self-check. In a solution notebook every CHECK
 #       line must be PASS. A STUDENT notebook (name ends in "-student.ipynb")
 #       has the exercises left blank, so its checks are EXPECTED to fail:
@@ -102,8 +104,8 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 summary="$out/summary.tsv"
 table="$out/notebooks.tsv"
-printf 'notebook\tclaim\tmeasured\ttarget\tverdict\n' >"$summary"
-printf 'notebook\tstatus\tseconds\trepro_pass\trepro_fail\tcheck_pass\tcheck_fail\tproblem\n' >"$table"
+printf 'notebook\tclaim\tmeasured\ttarget\tverdict\tpaper\treason\n' >"$summary"
+printf 'notebook\tstatus\tseconds\trepro_pass\trepro_fail\trepro_deviation\tcheck_pass\tcheck_fail\tproblem\n' >"$table"
 
 # scan NOTEBOOK_OUT STUDENT(0|1) NBCONVERT_RC NAME: appends REPRO lines to
 # $summary, prints one row for $table (without the seconds column).
@@ -142,36 +144,38 @@ for i, cell in enumerate(nb.get("cells", [])):
         for line in text.splitlines():
             if bad_line.match(line):
                 problems.append("cell %d: %s" % (i, line.strip()[:200]))
-            f = line.rstrip("\r").split("\t")
-            if f[0] == "REPRO":
-                if len(f) != 6 or f[5] not in ("PASS", "FAIL"):
-                    problems.append("cell %d: malformed REPRO line: %r" % (i, line[:200]))
-                else:
-                    repro.append(f)
-            elif f[0] == "CHECK":
-                if len(f) < 2 or f[-1] not in ("PASS", "FAIL"):
-                    problems.append("cell %d: malformed CHECK line: %r" % (i, line[:200]))
-                else:
-                    checks.append(f)
+            kind, _, rest = line.rstrip("\r").partition("\t")
+            if kind in ("REPRO", "CHECK"):
+                try:
+                    rec = json.loads(rest)
+                    assert isinstance(rec, dict) and rec.get("id") and rec.get("verdict") in ("PASS", "FAIL", "DEVIATION")
+                except Exception:
+                    problems.append("cell %d: malformed %s line: %r" % (i, kind, line[:200]))
+                    continue
+                (repro if kind == "REPRO" else checks).append(rec)
 
-rp = sum(f[5] == "PASS" for f in repro)
-rf = len(repro) - rp
-cp = sum(f[-1] == "PASS" for f in checks)
+rp = sum(r["verdict"] == "PASS" for r in repro)
+rd = sum(r["verdict"] == "DEVIATION" for r in repro)
+rf = len(repro) - rp - rd
+cp = sum(r["verdict"] == "PASS" for r in checks)
 cf = len(checks) - cp
 if rf:
-    problems.append("%d REPRO line(s) FAIL: %s" % (rf, ", ".join(f[2] for f in repro if f[5] == "FAIL")))
+    problems.append("%d REPRO line(s) FAIL: %s" % (rf, ", ".join(r["id"] for r in repro if r["verdict"] == "FAIL")))
 if student and cp:
     problems.append("student notebook: %d CHECK line(s) PASS, all must FAIL" % cp)
 if not student and cf:
     problems.append("%d CHECK line(s) FAIL" % cf)
 
+def field(v):
+    return " ".join(str(v or "").split())
+
 with open(summary, "a") as s:
-    for f in repro:
-        s.write("\t".join(f[1:]) + "\n")
+    for r in repro:
+        s.write("\t".join(field(r.get(k)) for k in ("notebook", "id", "measured", "target", "verdict", "paper", "reason")) + "\n")
 status = "FAIL" if problems else "ok"
 for p in problems:
     print("reproduce.sh:   %s: %s" % (name, p), file=sys.stderr)
-print("\t".join([name, status, str(rp), str(rf), str(cp), str(cf), problems[0].replace("\t", " ") if problems else ""]))
+print("\t".join([name, status, str(rp), str(rf), str(rd), str(cp), str(cf), problems[0].replace("\t", " ") if problems else ""]))
 PY
 }
 

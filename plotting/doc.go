@@ -18,7 +18,7 @@
 //     HTML export) or DisplayPNG. Outside a notebook the display functions do
 //     nothing, so the same code runs in go test.
 //   - HTMLTable, ShowTable and Live show result tables and in-place progress.
-//   - Quick, Pick, Claim and Repro implement the reproduction table every
-//     paper notebook ends with: one machine-readable line per claim,
-//     REPRO<TAB>notebook<TAB>claim-id<TAB>measured<TAB>target<TAB>PASS|FAIL.
+//
+// The reproduction claims every notebook ends with are in package
+// github.com/lrsense/lrsense/lrsense/experiment.
 package plotting

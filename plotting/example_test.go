@@ -29,22 +29,3 @@ func ExampleConvergence() {
 	// Output:
 	// true false
 }
-
-// The last cell of a paper notebook: claims measured by the notebook,
-// checked against their targets.
-func ExampleRepro() {
-	slope := 1.02 // measured by the notebook
-	ok := plotting.Repro("01-example",
-		plotting.Between("fig2-slope", "final error ∝ α", "1", slope, 0.9, 1.1),
-		plotting.AtMost("fig3-relerr", "exact recovery", "< 1e-6", 3e-4, 1e-6),
-	)
-	fmt.Println("all passed:", ok)
-	// Output:
-	// REPRO	01-example	fig2-slope	1.02	in [0.9, 1.1]	PASS
-	// REPRO	01-example	fig3-relerr	0.0003	<= 1e-06	FAIL
-	// claim        what             paper   measured  target         verdict
-	// -----        ----             -----   --------  ------         -------
-	// fig2-slope   final error ∝ α  1       1.02      in [0.9, 1.1]  PASS
-	// fig3-relerr  exact recovery   < 1e-6  0.0003    <= 1e-06       FAIL
-	// all passed: false
-}

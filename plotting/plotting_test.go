@@ -390,55 +390,10 @@ func TestFit(t *testing.T) {
 	}
 }
 
-func TestReproLines(t *testing.T) {
-	var b bytes.Buffer
-	ok := repro(&b, false, "nb\t1", []Claim{
-		AtMost("rate", "linear\nrate", "0.5", 0.25, 0.5),
-		{ID: "id\twith tab", Measured: "1\n2", Target: "t", Pass: false},
-	})
-	if ok {
-		t.Errorf("Repro returned true with a failing claim")
-	}
-	lines := strings.Split(b.String(), "\n")
-	want := []string{
-		"REPRO\tnb 1\trate\t0.25\t<= 0.5\tPASS",
-		"REPRO\tnb 1\tid with tab\t1 2\tt\tFAIL",
-	}
-	for i, w := range want {
-		if lines[i] != w {
-			t.Errorf("line %d = %q, want %q", i, lines[i], w)
-		}
-	}
-	if !repro(&b, false, "nb", nil) {
-		t.Errorf("Repro of no claims returned false")
-	}
-	if c := Between("b", "", "", math.NaN(), 0, 1); c.Pass || c.Measured != "NaN" {
-		t.Errorf("NaN claim = %+v", c)
-	}
-	if c := AtLeast("a", "", "", 0.999, 0.99); !c.Pass || c.Target != ">= 0.99" {
-		t.Errorf("AtLeast claim = %+v", c)
-	}
-	h := reproHTML("nb", []string{"claim"}, [][]string{{"PASS"}, {"FAIL"}}, false)
-	if !strings.Contains(h, "color:#1a7f37") || !strings.Contains(h, "color:#cf222e") || strings.Count(h, "style=") != strings.Count(h, `"`)/2-0 && false {
-		t.Errorf("verdicts not coloured: %s", h)
-	}
-}
-
 func TestHTMLTable(t *testing.T) {
 	h := HTMLTable([]string{"a<b", "c"}, [][]string{{"1", "<script>"}})
 	if strings.Contains(h, "<script>") || !strings.Contains(h, "&lt;script&gt;") || strings.Count(h, "<td") != 2 || strings.Count(h, "<th ") != 2 {
 		t.Errorf("HTMLTable = %s", h)
-	}
-}
-
-func TestQuick(t *testing.T) {
-	t.Setenv("LRSENSE_SCALE", "quick")
-	if !Quick() || Pick(100, 10) != 10 {
-		t.Errorf("quick scale not seen")
-	}
-	t.Setenv("LRSENSE_SCALE", "")
-	if Quick() || Pick("paper", "quick") != "paper" {
-		t.Errorf("paper scale not seen")
 	}
 }
 

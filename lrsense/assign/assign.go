@@ -8,21 +8,18 @@
 // the wrong shape is reported as a FAIL, never as a panic, so a blank
 // assignment runs to the end.
 //
-// Report prints one machine-readable line per check,
-//
-//	CHECK<TAB>assignment<TAB>check<TAB>message<TAB>PASS|FAIL
-//
-// which docker/reproduce.sh collects.
+// Report prints one machine-readable CHECK line per check (the claim
+// protocol of package experiment), which docker/reproduce.sh collects.
 package assign
 
 import (
 	"fmt"
 	"math"
-	"strings"
 
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/lrsense/lrsense/lrsense"
+	"github.com/lrsense/lrsense/lrsense/experiment"
 )
 
 // Result is the verdict of one check.
@@ -35,15 +32,15 @@ type Result struct {
 	Message string
 }
 
-// Line returns the machine-readable CHECK line (tabs and newlines inside
-// the fields are replaced by spaces).
+// Line returns the machine-readable CHECK line, in the claim protocol of
+// package experiment (experiment.ParseLine reads it back).
 func (r Result) Line() string {
-	v := "FAIL"
+	v := experiment.Failed
 	if r.Pass {
-		v = "PASS"
+		v = experiment.Passed
 	}
-	clean := func(s string) string { return strings.Join(strings.Fields(s), " ") }
-	return strings.Join([]string{"CHECK", clean(r.Assignment), clean(r.Check), clean(r.Message), v}, "\t")
+	return experiment.Record{Kind: "CHECK", Notebook: r.Assignment,
+		Claim: experiment.Claim{ID: r.Check, What: r.Check, Verdict: v, Reason: r.Message}}.Line()
 }
 
 // String returns a human-readable verdict.

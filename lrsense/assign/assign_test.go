@@ -8,6 +8,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/lrsense/lrsense/lrsense"
+	"github.com/lrsense/lrsense/lrsense/experiment"
 )
 
 // Correct answers, written the way a student would.
@@ -180,8 +181,9 @@ func TestPhaseChecks(t *testing.T) {
 
 func TestLineFormat(t *testing.T) {
 	r := Result{Assignment: "a", Check: "b", Pass: false, Message: "two\tfields\nand lines"}
-	if got, want := r.Line(), "CHECK\ta\tb\ttwo fields and lines\tFAIL"; got != want {
-		t.Errorf("Line() = %q, want %q", got, want)
+	rec, ok, err := experiment.ParseLine(r.Line())
+	if !ok || err != nil || rec.Kind != "CHECK" || rec.Notebook != "a" || rec.ID != "b" || rec.Verdict != experiment.Failed || rec.Reason != r.Message {
+		t.Errorf("Line() = %q parses as %+v, %v, %v", r.Line(), rec, ok, err)
 	}
 }
 
