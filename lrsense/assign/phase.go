@@ -16,8 +16,8 @@ import (
 // field means the default in brackets.
 type PhaseConfig struct {
 	N, R, M int // [40, 2, 400]
-	// Step is GD's η [0.25].
-	Step float64
+	// Eta is GD's η [0.25].
+	Eta float64
 	// Alphas are the initialization scales [1e-1 … 1e-6, one per decade].
 	Alphas []float64
 	// Level ends phase I: the first t with relative error ≤ Level [0.5].
@@ -39,8 +39,8 @@ func (c PhaseConfig) WithDefaults() PhaseConfig {
 	def(&c.R, 2)
 	def(&c.M, 400)
 	def(&c.MaxIterations, 3000)
-	if c.Step == 0 {
-		c.Step = 0.25
+	if c.Eta == 0 {
+		c.Eta = 0.25
 	}
 	if c.Level == 0 {
 		c.Level = 0.5
@@ -85,7 +85,7 @@ func (c PhaseConfig) Init(alpha float64) (lrsense.Factors, error) {
 // ln(1/α)/ln(1 + η) steps plus a constant.
 func (c PhaseConfig) Predicted() float64 {
 	c = c.WithDefaults()
-	return 1 / math.Log1p(c.Step)
+	return 1 / math.Log1p(c.Eta)
 }
 
 // refCache keeps the reference measurements of this process, so that a
@@ -127,7 +127,7 @@ func measureLengths(c PhaseConfig) ([]float64, error) {
 			return nil, err
 		}
 		traj := lrsense.NewTrajectory(lrsense.Schedule{})
-		if _, err := lrsense.Solve(p, &lrsense.GD{Eta: c.Step}, x0,
+		if _, err := lrsense.Solve(p, &lrsense.GD{Eta: c.Eta}, x0,
 			&lrsense.Settings{MaxIterations: c.MaxIterations, RelErrTol: c.Level}, traj); err != nil {
 			return nil, err
 		}
@@ -173,7 +173,7 @@ func CheckLengths(lengths []float64, c PhaseConfig) Result {
 			res.Message = fmt.Sprintf("α = %g: you measured %g, the reference %g — off by one: iteration t is the iterate after t steps, and phase I ends at the first t with relative error ≤ %g.", c.Alphas[i], l, want[i], c.Level)
 			return res
 		case l != want[i]:
-			res.Message = fmt.Sprintf("α = %g: you measured %g, the reference %g. Use the config's Problem() and Init(α), GD with Step %g, and the first t with relative error ≤ %g.", c.Alphas[i], l, want[i], c.Step, c.Level)
+			res.Message = fmt.Sprintf("α = %g: you measured %g, the reference %g. Use the config's Problem() and Init(α), GD with Eta %g, and the first t with relative error ≤ %g.", c.Alphas[i], l, want[i], c.Eta, c.Level)
 			return res
 		}
 	}
