@@ -40,6 +40,7 @@ const (
 // top singular values for ApproxAsym) is Spectrum(Rank, Kappa, Spacing):
 // from 1 down to 1/κ.
 type Instance struct {
+	// Kind selects the setup; the zero value is PSDSensing.
 	Kind Kind
 	// N is n (n1), N2 the number of columns for AsymSensing, Completion
 	// and ApproxAsym (0 means N).
