@@ -16,7 +16,7 @@ import (
 //
 // qf the Q factor of a thin QR decomposition with a positive diagonal R.
 // Its Loss is −½tr(XᵀΣX) (it decreases as X approaches the top
-// eigenspace). The problem must use the Identity operator; x must be
+// eigenspace). The problem must use the full-observation operator; x must be
 // symmetric factors with orthonormal columns (see Orthonormalize).
 //
 // Cost: no operator passes (Stats counts 0): it reads Σ directly; a step

@@ -115,6 +115,11 @@ type Result struct {
 // recorder's error, or a bad setting. A run that diverges or becomes
 // non-finite ends with that Status and a nil error, and the recorder keeps
 // everything up to that point. Solve panics if x0 does not fit p.
+//
+// The method's Init gets a copy of p whose Op counts the passes for
+// Stats.Applies and Stats.Adjoints; it forwards every call, fused passes
+// included, so a method should use p.Op through the Operator interface and
+// not assert its concrete type. The recorder sees p itself.
 func Solve(p *Problem, method Method, x0 Factors, s *Settings, rec Recorder) (*Result, error) {
 	n1, n2 := p.Dims()
 	checkFactors(x0, n1, n2)
