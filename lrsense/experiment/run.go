@@ -102,7 +102,12 @@ func (r *Results[C]) Failed() []Run {
 // lrsense.Status number), "iterations", "loss" and "relerr_final" (its
 // Stats). Failed trials have no rows. The file's key-value metadata holds
 // the sweep's key and name.
-func (r *Results[C]) WriteParquet(w io.Writer) error { return writeParquet(w, r.manifest, r.Runs) }
+func (r *Results[C]) WriteParquet(w io.Writer) error {
+	if r.manifest == nil {
+		return errors.New("experiment: WriteParquet of Results not returned by Run")
+	}
+	return writeParquet(w, r.manifest, r.Runs)
+}
 
 // MustRun is Run for a notebook cell: it panics on any error (a failed
 // trial included), since in a notebook a loud failure beats a silently

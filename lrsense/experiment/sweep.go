@@ -65,7 +65,7 @@ type Sweep[C any] struct {
 
 	// Shards is the number of shards the (point, trial) pairs are split
 	// into: the unit of storage, of resuming and of a Slurm array task.
-	// 0 means min(64, number of trial groups).
+	// 0 means min(64, number of Share groups × Trials).
 	Shards int
 	// Workers is the number of goroutines of the in-process runner; 0
 	// means GOMAXPROCS. It never changes a result.
