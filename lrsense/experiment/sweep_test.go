@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/parquet-go/parquet-go"
 
@@ -684,5 +686,40 @@ func TestGrid(t *testing.T) {
 	}
 	if FormatShards([]int{7, 0, 1, 2, 3, 9, 10}) != "0-3,7,9-10" {
 		t.Errorf("FormatShards = %q", FormatShards([]int{7, 0, 1, 2, 3, 9, 10}))
+	}
+}
+
+// TestProgressLine: outside a notebook the progress is a plain line on
+// standard error with done/total and, while running, an ETA.
+func TestProgressLine(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := os.Stderr
+	os.Stderr = w
+	pr := newProgress("demo", false)
+	pr.update(0, 4)
+	pr.last = pr.last.Add(-time.Hour) // let the next update through
+	pr.update(1, 4)
+	pr.finish(4, 4)
+	os.Stderr = old
+	w.Close()
+	out, _ := io.ReadAll(r)
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if len(lines) != 3 || !strings.HasPrefix(lines[1], "demo: 1/4 trial groups (25%)") || !strings.Contains(lines[1], "left") ||
+		!strings.HasPrefix(lines[2], "demo: 4/4 trial groups (100%)") || strings.Contains(lines[2], "left") {
+		t.Errorf("progress lines:\n%s", out)
+	}
+	// Quiet prints nothing.
+	r, w, _ = os.Pipe()
+	os.Stderr = w
+	quiet := newProgress("demo", true)
+	quiet.update(1, 2)
+	quiet.finish(2, 2)
+	os.Stderr = old
+	w.Close()
+	if out, _ := io.ReadAll(r); len(out) != 0 {
+		t.Errorf("quiet progress printed %q", out)
 	}
 }
