@@ -84,6 +84,7 @@ type Instance struct {
 // Scale is unknown.
 func (s Instance) Build(src rand.Source) (*Problem, Factors) {
 	s.check()
+	checkNil("source", src)
 	n1, n2, rp := s.N, s.N2, s.RPrime
 	if n2 == 0 || s.Kind == PSDSensing || s.Kind == ApproxSym {
 		n2 = n1
@@ -163,6 +164,15 @@ func (s Instance) sensing(n1, n2 int, sigma []float64, src rand.Source) (*Proble
 // noises applies several noise models in order.
 type noises []Noise
 
+func (ns noises) check() error {
+	for _, n := range ns {
+		if err := checkNoise(n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (ns noises) AddTo(y *mat.VecDense, src rand.Source) {
 	for _, n := range ns {
 		n.AddTo(y, src)
@@ -210,8 +220,8 @@ func (s Instance) check() {
 		bad("need Tail in [0, 1), got %v", s.Tail)
 	case !finiteNonNeg(s.Noise) || !finiteNonNeg(s.OutlierStd) || !finiteNonNeg(s.Alpha):
 		bad("Noise, OutlierStd and Alpha must be finite and ≥ 0, got %v, %v, %v", s.Noise, s.OutlierStd, s.Alpha)
-	case !(s.Outliers >= 0 && s.Outliers <= 1):
-		bad("need an outlier probability in [0, 1], got %v", s.Outliers)
+	case !(s.Outliers >= 0 && s.Outliers < 1):
+		bad("need an outlier probability in [0, 1), got %v", s.Outliers)
 	case (s.Kind == ApproxSym || s.Kind == ApproxAsym) && (s.Noise != 0 || s.Outliers != 0):
 		bad("approximation observes every entry exactly: Noise and Outliers must be 0")
 	case s.Spacing != Linear && s.Spacing != Geometric:
