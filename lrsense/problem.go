@@ -24,6 +24,9 @@ func Spectrum(r int, kappa float64, s Spacing) ([]float64, error) {
 	if r < 1 || !(kappa >= 1) || math.IsInf(kappa, 0) {
 		return nil, badParam("Spectrum needs r ≥ 1 and finite κ ≥ 1, got r=%d κ=%v", r, kappa)
 	}
+	if s != Linear && s != Geometric {
+		return nil, badParam("unknown Spacing %d", s)
+	}
 	out := make([]float64, r)
 	for i := range out {
 		if r == 1 {
@@ -161,7 +164,9 @@ func checkSigma(n1, n2 int, sigma []float64) error {
 			return badParam("singular values must be positive and finite, got %v", sigma)
 		}
 	}
-	return checkAlloc("truth matrix", 8, n1, n2)
+	// X⋆ is n1×n2, and haar forms a full n×n Q for each factor.
+	n := max(n1, n2)
+	return checkAlloc("truth matrix", 8, n, n)
 }
 
 func lowRankProduct(u, v *mat.Dense, sigma []float64) *mat.Dense {
