@@ -83,7 +83,7 @@ func FuzzConstructors(f *testing.F) {
 	f.Add(uint8(0), int64(10), int64(3), int64(3), 1.0, 0.5, uint64(1))
 	f.Add(uint8(3), int64(4), int64(2), int64(0), 0.0, 0.0, uint64(2))
 	f.Add(uint8(6), int64(4), int64(1), int64(0), math.NaN(), 1.0, uint64(3))
-	f.Add(uint8(10), int64(5), int64(4), int64(30), 2.0, 0.1, uint64(4))
+	f.Add(uint8(10), int64(5), int64(4), int64(20<<9|1<<6|1<<3), 2.0, 0.1, uint64(4))
 	f.Fuzz(func(t *testing.T, kind uint8, a, b, c int64, x, y float64, seed uint64) {
 		src := NewSource(seed)
 		sigma := func() []float64 {
@@ -170,10 +170,14 @@ func FuzzConstructors(f *testing.F) {
 		case 10:
 			var p *Problem
 			var x0 Factors
+			// c packs Kind (bits 0–2), Rank (3–5), RPrime+1 (6–8) and M.
 			s := Instance{
-				Kind: Kind(c % 6), N: small(a), N2: small(b) - 1, Rank: small(c / 6),
-				RPrime: small(c/36) - 1, M: fuzzSize(c / 216), Kappa: x, Tail: y,
+				Kind: Kind(c & 7), N: small(a), N2: small(b) - 1, Rank: int(c >> 3 & 7),
+				RPrime: int(c>>6&7) - 1, M: fuzzSize(c >> 9), Kappa: x, Tail: y / 2,
 				Noise: y, Outliers: y, Alpha: x, Spacing: Spacing(b % 3), Scale: InitScale(a % 4),
+			}
+			if s.Kind == ApproxSym || s.Kind == ApproxAsym {
+				s.Noise, s.Outliers = 0, 0
 			}
 			if expect(t, func() error { p, x0 = s.Build(src); return nil }) {
 				checkProblem(t, p)
@@ -223,7 +227,7 @@ func FuzzInits(f *testing.F) {
 			}
 		case 2, 3:
 			kind := AsymSensing
-			if sym {
+			if scale%2 == 0 {
 				kind = PSDSensing
 			}
 			p, _ := Instance{Kind: kind, N: 6, N2: 5, Rank: 1, M: 40, Noise: 0.1}.Build(src)
