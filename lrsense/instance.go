@@ -210,7 +210,7 @@ func (s Instance) check() {
 		bad("need RPrime ≥ 0 (0 means Rank), got %d", s.RPrime)
 	case s.N2 < 0:
 		bad("need N2 ≥ 0 (0 means N), got %d", s.N2)
-	case s.Kind == Completion && (s.M < 1 || s.M > s.N*n2):
+	case s.Kind == Completion && (s.M < 1 || (s.M-1)/n2 >= s.N): // M > N·N2, without overflow
 		bad("completion needs 1 ≤ M ≤ N·N2 = %d, got %d", s.N*n2, s.M)
 	case (s.Kind == PSDSensing || s.Kind == AsymSensing) && s.M < 1:
 		bad("sensing needs M ≥ 1 measurements, got %d", s.M)

@@ -19,13 +19,17 @@ const (
 
 // Spectrum returns r values from 1 down to 1/kappa, spaced as s says, so a
 // matrix with these singular values has condition number kappa. It returns
-// an error wrapping ErrBadParam if r < 1 or kappa < 1.
+// an error wrapping ErrBadParam if r < 1, kappa < 1 or is not finite, s is
+// unknown, or r values do not fit in memory.
 func Spectrum(r int, kappa float64, s Spacing) ([]float64, error) {
 	if r < 1 || !(kappa >= 1) || math.IsInf(kappa, 0) {
 		return nil, badParam("Spectrum needs r ≥ 1 and finite κ ≥ 1, got r=%d κ=%v", r, kappa)
 	}
 	if s != Linear && s != Geometric {
 		return nil, badParam("unknown Spacing %d", s)
+	}
+	if err := checkAlloc("spectrum", 8, r); err != nil {
+		return nil, err
 	}
 	out := make([]float64, r)
 	for i := range out {
