@@ -192,7 +192,7 @@ func FuzzConstructors(f *testing.F) {
 					return err
 				}
 				m, _, _ := op.Dims()
-				yv := mat.NewVecDense(m+int(c%2), nil)
+				yv := mat.NewVecDense(m+int(uint64(c)%2), nil)
 				yv.SetVec(0, x)
 				_, err = FromMeasurements(op, yv, nil)
 				return err

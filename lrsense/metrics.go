@@ -78,8 +78,8 @@ func ErrMetric() Metric {
 // SingularValuesMetric records the k largest singular values of X_t as
 // "sigma1" … "sigmak" (SeriesSigma and the index; NaN where X has fewer).
 func SingularValuesMetric(k int) Metric {
-	if k < 0 {
-		panic(fmt.Sprintf("lrsense: SingularValuesMetric needs k ≥ 0, got %d", k))
+	if k < 0 || k > 1<<20 {
+		panic(fmt.Sprintf("lrsense: SingularValuesMetric needs 0 ≤ k ≤ 2²⁰, got %d", k))
 	}
 	names := make([]string, k)
 	for i := range names {

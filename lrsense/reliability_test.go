@@ -471,7 +471,7 @@ func rows() []row {
 		{"gob round trip with a metric: Init fails", badParam, "NewTrajectory", 0, trajRound(SingularValuesMetric(2))},
 		{"Metric with nil Eval", lrPanic, "nil Eval", 0, func() run { NewTrajectory(Schedule{}, Metric{Names: []string{"x"}}); return run{} }},
 		{"NewMetric nil function", lrPanic, "nil metric function", 0, func() run { NewMetric("x", nil); return run{} }},
-		{"SingularValuesMetric k<0", lrPanic, "k ≥ 0", 0, func() run { SingularValuesMetric(-1); return run{} }},
+		{"SingularValuesMetric k<0", lrPanic, "0 ≤ k", 0, func() run { SingularValuesMetric(-1); return run{} }},
 		{"ErrMetric without truth", lrPanic, "truth", 0, func() run {
 			p, x := psd()
 			q, _ := FromMeasurements(p.Op, p.Y, nil)

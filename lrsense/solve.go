@@ -77,7 +77,8 @@ type Settings struct {
 	// 0 disables it; like RelErrTol it must otherwise be positive and
 	// finite, and the method must report a loss (a NaN Measures.Loss at
 	// the start is a bad parameter). Every method of this package reports
-	// a loss that is ≥ 0.
+	// a loss that is ≥ 0 (RiemannianGD's when Σ is PSD, as
+	// NewApproxSymProblem makes it), so a LossTol holds only near a fit.
 	LossTol float64
 	// DivergeLimit stops with Diverged once the relative error (when the
 	// truth is known) or the loss relative to its initial value exceeds
