@@ -313,8 +313,12 @@ func (t *Trajectory) Done(res *Result) error {
 // modify them. A name the trajectory does not record is a programmer error
 // (a typo would otherwise read as a missing curve): Series panics with
 // "lrsense: no series …" listing the names it has. Use the Series…
-// constants.
+// constants. On a nil Trajectory (a missing run in a reducer) it panics
+// with "lrsense: nil Trajectory".
 func (t *Trajectory) Series(name string) []float64 {
+	if t == nil {
+		panic("lrsense: nil Trajectory (reading series " + name + ")")
+	}
 	for k, n := range t.Names {
 		if n == name {
 			return t.Values[k]

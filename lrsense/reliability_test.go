@@ -485,6 +485,8 @@ func rows() []row {
 		}},
 		{"Aggregate qlo>qhi", lrPanic, "qlo", 0, func() run { Aggregate(nil, SeriesLoss, 0.9, 0.1); return run{} }},
 		{"Aggregate unknown series", lrPanic, "no series", 0, func() run { Aggregate([]*Trajectory{NewTrajectory(Schedule{})}, "nope", 0, 1); return run{} }},
+		{"Last on a nil Trajectory (a reducer's missing run)", lrPanic, "nil Trajectory", 0, func() run { var tr *Trajectory; tr.Last(SeriesLoss); return run{} }},
+		{"FirstBelow on a nil Trajectory", lrPanic, "nil Trajectory", 0, func() run { var tr *Trajectory; tr.FirstBelow(SeriesLoss, 1); return run{} }},
 		{"Series unknown name", lrPanic, "no series", 0, func() run { NewTrajectory(Schedule{}).Series("nope"); return run{} }},
 		{"RunTrials nil trial", lrPanic, "nil trial", 0, func() run { RunTrials[int](1, 1, 0, nil); return run{} }},
 		{"RunTrials n<0", badParam, "trials", 0, func() run {
