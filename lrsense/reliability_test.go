@@ -210,6 +210,27 @@ func rows() []row {
 			}
 			return r
 		}},
+		{"Settings.Context canceled mid-run: Canceled, recorded", finite, "", Canceled, func() run {
+			p, x := psd()
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			stop := NewMetric("stop", func(st *State) float64 {
+				if st.Iter == 3 {
+					cancel()
+				}
+				return 0
+			})
+			tr := NewTrajectory(Schedule{}, stop)
+			s := &Settings{Context: ctx, MaxIterations: 100}
+			res, err := Solve(p, gd(), x, s, tr)
+			r := run{err: err, p: p, s: s, res: res, traj: tr}
+			r.check = func(t *testing.T, r run) {
+				if it := r.res.Stats.Iterations; it != 4 || len(tr.Iter) != 5 {
+					t.Errorf("canceled at t=3: stopped after %d steps, %d recorded", it, len(tr.Iter))
+				}
+			}
+			return r
+		}},
 		{"GD huge step: diverges, trajectory kept", finite, "", Diverged, func() run {
 			r := solve(psd, &GD{Eta: 1e3}, &Settings{MaxIterations: 200})()
 			r.check = func(t *testing.T, r run) {
