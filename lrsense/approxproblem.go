@@ -12,7 +12,7 @@ import (
 // NewApproxSymProblem returns the symmetric low-rank approximation problem of Chen,
 // Chen, Elmasri & Sun (2023, arXiv 2305.19206 v1), min_X ¼‖XXᵀ − Σ‖_F²,
 // with the fully observed n×n matrix Σ = Q·diag(lambda)·Qᵀ (n = len(lambda))
-// on the Identity operator. Its truth is the best rank-r approximation
+// on the full-observation operator. Its truth is the best rank-r approximation
 // Σ_r = Σ_{i≤r} λ_i q_iq_iᵀ (Truth.U the top-r eigenvectors q_1…q_r), so that
 // Problem.RelErr is ‖XXᵀ − Σ_r‖_F/‖Σ_r‖_F, the paper's error.
 //
@@ -69,7 +69,7 @@ func NewApproxSymProblem(lambda []float64, r int, src rand.Source) (*Problem, er
 	u := applyReflectors(refl, n, r)
 	truth := &Truth{U: u, V: u, Sigma: append([]float64(nil), lambda[:r]...)}
 	truth.X = lowRankProduct(u, u, truth.Sigma)
-	op, err := NewIdentity(n, n)
+	op, err := newFullObservation(n, n)
 	if err != nil {
 		return nil, err
 	}
@@ -78,7 +78,7 @@ func NewApproxSymProblem(lambda []float64, r int, src rand.Source) (*Problem, er
 
 // NewApproxAsymProblem returns the asymmetric low-rank approximation problem of
 // Chen et al. (2023), min ½‖XYᵀ − A‖_F², with the fully observed n1×n2
-// matrix A = P·diag(s)·Qᵀ (len(s) = min(n1, n2)) on the Identity operator.
+// matrix A = P·diag(s)·Qᵀ (len(s) = min(n1, n2)) on the full-observation operator.
 // P and Q are independent random orthogonal matrices built as in
 // NewApproxSymProblem (P first). Its truth is the best rank-r approximation A_r,
 // with Truth.U and Truth.V the top-r left and right singular vectors.
@@ -136,7 +136,7 @@ func NewApproxAsymProblem(n1, n2 int, s []float64, r int, src rand.Source) (*Pro
 	vv := applyReflectors(right, n2, r)
 	truth := &Truth{U: u, V: vv, Sigma: append([]float64(nil), s[:r]...)}
 	truth.X = lowRankProduct(u, vv, truth.Sigma)
-	op, err := NewIdentity(n1, n2)
+	op, err := newFullObservation(n1, n2)
 	if err != nil {
 		return nil, err
 	}

@@ -40,6 +40,7 @@ const (
 // top singular values for ApproxAsym) is Spectrum(Rank, Kappa, Spacing):
 // from 1 down to 1/κ.
 type Instance struct {
+	// Kind selects the setup; the zero value is PSDSensing.
 	Kind Kind
 	// N is n (n1), N2 the number of columns for AsymSensing, Completion
 	// and ApproxAsym (0 means N).
@@ -60,7 +61,7 @@ type Instance struct {
 	Tail float64
 	// Noise is the standard deviation of the Gaussian noise added to every
 	// measurement of a sensing or completion instance, in the package
-	// normalization (see the package documentation); 0 means none.
+	// normalization (see Operator); 0 means none.
 	Noise float64
 	// Outliers is the probability that a measurement is corrupted by an
 	// added N(0, OutlierStd²) value (the Outliers noise, after the Gaussian

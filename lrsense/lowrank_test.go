@@ -21,7 +21,7 @@ func approxProblem(t *testing.T, n1, n2 int, sigma []float64, seed uint64) *Prob
 	if err != nil {
 		t.Fatal(err)
 	}
-	op, _ := NewIdentity(n1, n2)
+	op, _ := newFullObservation(n1, n2)
 	p, err := NewProblem(op, truth, nil, src)
 	if err != nil {
 		t.Fatal(err)
@@ -30,7 +30,7 @@ func approxProblem(t *testing.T, n1, n2 int, sigma []float64, seed uint64) *Prob
 }
 
 func TestApproxGDHandStep(t *testing.T) {
-	op, _ := NewIdentity(1, 1)
+	op, _ := newFullObservation(1, 1)
 	p, _ := FromMeasurements(op, mat.NewVecDense(1, []float64{2}), nil)
 	x := Factors{L: mat.NewDense(1, 1, []float64{1})}
 	g := &ApproxGD{Eta: 0.1}
@@ -169,7 +169,7 @@ func TestOrthonormalize(t *testing.T) {
 // from X = (1, 1)/√2: G = ΣX − X(XᵀΣX) = (0.5, −0.5)/√2, and with η = 1
 // X + G = (1.5, 0.5)/√2, whose Q factor is (3, 1)/√10.
 func TestRiemannianGDHandStep(t *testing.T) {
-	op, _ := NewIdentity(2, 2)
+	op, _ := newFullObservation(2, 2)
 	p, _ := FromMeasurements(op, mat.NewVecDense(4, []float64{2, 0, 0, 1}), nil)
 	x := Factors{L: mat.NewDense(2, 1, []float64{1 / math.Sqrt2, 1 / math.Sqrt2})}
 	g := &RiemannianGD{Eta: 1}

@@ -19,7 +19,7 @@ import (
 // shifted by the constant ½tr Σ (same gradient and iterates) so that it is
 // ≥ 0 for PSD Σ and a LossTol means what it says: at the top eigenspace it
 // is ½Σ_{i>r}λ_i, 0 when Σ has rank r. It decreases as X approaches the top
-// eigenspace. The problem must use the Identity operator; x must be
+// eigenspace. The problem must use the full-observation operator; x must be
 // symmetric factors with orthonormal columns (see Orthonormalize).
 //
 // Cost: no operator passes (Stats counts 0): it reads Σ directly; a step

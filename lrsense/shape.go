@@ -1,5 +1,8 @@
 package lrsense
 
+// This file holds the shape checks, destination sizing and error helpers
+// that every other file uses.
+
 import (
 	"errors"
 	"fmt"

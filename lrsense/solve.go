@@ -123,6 +123,11 @@ type Result struct {
 // diverges or becomes non-finite ends with that Status and a nil error,
 // and the recorder keeps everything up to that point. Solve panics with a
 // message starting "lrsense:" if p or method is nil or x0 does not fit p.
+//
+// The method's Init gets a copy of p whose Op counts the passes for
+// Stats.Applies and Stats.Adjoints; it forwards every call, fused passes
+// included, so a method should use p.Op through the Operator interface and
+// not assert its concrete type. The recorder sees p itself.
 func Solve(p *Problem, method Method, x0 Factors, s *Settings, rec Recorder) (*Result, error) {
 	checkNil("problem", p)
 	checkNil("method", method)
