@@ -614,7 +614,8 @@ func checkResult(p *Problem, s *Settings, res *Result, traj *Trajectory) error {
 	relErr := math.NaN()
 	if p.Truth != nil && fin {
 		relErr = p.RelErr(res.X)
-		if d := math.Abs(relErr - res.Stats.RelErr); relErr != res.Stats.RelErr && !(d <= 1e-12*math.Max(1, relErr)) {
+		same := relErr == res.Stats.RelErr || math.IsNaN(relErr) && math.IsNaN(res.Stats.RelErr)
+		if d := math.Abs(relErr - res.Stats.RelErr); !same && !(d <= 1e-12*math.Max(1, relErr)) {
 			return fmt.Errorf("Stats.RelErr %v, the iterate's relative error is %v", res.Stats.RelErr, relErr)
 		}
 	}
