@@ -263,53 +263,60 @@ func FuzzSolvers(f *testing.F) {
 	f.Add(uint8(4), uint8(1), int64(5), int64(2), 0.5, 1e-8, 0.0, int8(10), 0.0, 0.0, math.Inf(1), uint64(3))
 	f.Add(uint8(8), uint8(3), int64(6), int64(2), 0.5, 0.0, 0.0, int8(30), 0.0, 1e-8, 0.0, uint64(4))
 	f.Fuzz(func(t *testing.T, method, kind uint8, n, rp int64, eta, p2, p3 float64, maxIter int8, relTol, lossTol, divLimit float64, seed uint64) {
-		src := NewSource(seed)
-		nn := 2 + int(uint64(n)%6)
-		inst := Instance{
-			Kind: Kind(kind % 5), N: nn, N2: nn - 1 + int(uint64(n)/6%3), Rank: 1,
-			RPrime: 1 + int(uint64(rp)%4), M: 8 * nn, Alpha: 0.05,
-		}
-		if inst.Kind == ApproxSym || inst.Kind == ApproxAsym {
-			inst.Kappa = 2
-		}
-		if inst.Kind == Completion {
-			inst.M = nn * (nn - 1)
-		}
-		p, x0 := inst.Build(src)
-		var m Method
-		switch method % 10 {
-		case 0:
-			m = &GD{Eta: eta}
-		case 1:
-			m = &ScaledGD{Eta: eta, Lambda: p2}
-		case 2:
-			m = &PrecGD{Eta: eta, Scale: p2}
-		case 3:
-			m = &NoisyPrecGD{Eta: eta, Beta: p2, Lambda0: p3}
-		case 4:
-			m = &APGD{Eta: eta, Cutoff: p2}
-		case 5:
-			m = &SubGM{Rule: SubGMRule(int(seed % 4)), Eta: eta, Rho: p2}
-		case 6:
-			m = &SubGM{Rule: SubGMRule(int(seed % 4)), Eta: eta, Rho: p2, Expected: &ExpectedL1{P: p3, Std: p2}}
-		case 7:
-			m = &OneStep{Eta: eta, LossThreshold: p2, Beta: p3}
-		case 8:
-			m = &RiemannianGD{Eta: eta}
-			if r, c := x0.L.Dims(); x0.Sym() && r >= c {
-				x0.L = Orthonormalize(x0.L)
-			}
-		case 9:
-			m = &ApproxGD{Eta: eta}
-		}
-		s := &Settings{MaxIterations: int(maxIter) % 40, RelErrTol: relTol, LossTol: lossTol, DivergeLimit: divLimit}
-		traj := NewTrajectory(Schedule{})
-		var res *Result
-		if !expect(t, func() (err error) { res, err = Solve(p, m, x0, s, traj); return err }) {
-			return
-		}
-		if err := checkResult(p, s, res, traj); err != nil {
-			t.Fatalf("%T %+v, settings %+v: %v %v", m, m, *s, res.Status, err)
-		}
+		solverCase(t, method, kind, n, rp, eta, p2, p3, maxIter, relTol, lossTol, divLimit, seed)
 	})
+}
+
+// solverCase is the body of FuzzSolvers. It returns "rejected" for an
+// error or an lrsense: panic, else the run's Status.
+func solverCase(t *testing.T, method, kind uint8, n, rp int64, eta, p2, p3 float64, maxIter int8, relTol, lossTol, divLimit float64, seed uint64) string {
+	src := NewSource(seed)
+	nn := 2 + int(uint64(n)%6)
+	inst := Instance{
+		Kind: Kind(kind % 5), N: nn, N2: nn - 1 + int(uint64(n)/6%3), Rank: 1,
+		RPrime: 1 + int(uint64(rp)%4), M: 8 * nn, Alpha: 0.05,
+	}
+	if inst.Kind == ApproxSym || inst.Kind == ApproxAsym {
+		inst.Kappa = 2
+	}
+	if inst.Kind == Completion {
+		inst.M = nn * (nn - 1)
+	}
+	p, x0 := inst.Build(src)
+	var m Method
+	switch method % 10 {
+	case 0:
+		m = &GD{Eta: eta}
+	case 1:
+		m = &ScaledGD{Eta: eta, Lambda: p2}
+	case 2:
+		m = &PrecGD{Eta: eta, Scale: p2}
+	case 3:
+		m = &NoisyPrecGD{Eta: eta, Beta: p2, Lambda0: p3}
+	case 4:
+		m = &APGD{Eta: eta, Cutoff: p2}
+	case 5:
+		m = &SubGM{Rule: SubGMRule(int(seed % 4)), Eta: eta, Rho: p2}
+	case 6:
+		m = &SubGM{Rule: SubGMRule(int(seed % 4)), Eta: eta, Rho: p2, Expected: &ExpectedL1{P: p3, Std: p2}}
+	case 7:
+		m = &OneStep{Eta: eta, LossThreshold: p2, Beta: p3}
+	case 8:
+		m = &RiemannianGD{Eta: eta}
+		if r, c := x0.L.Dims(); x0.Sym() && r >= c {
+			x0.L = Orthonormalize(x0.L)
+		}
+	case 9:
+		m = &ApproxGD{Eta: eta}
+	}
+	s := &Settings{MaxIterations: int(maxIter) % 40, RelErrTol: relTol, LossTol: lossTol, DivergeLimit: divLimit}
+	traj := NewTrajectory(Schedule{})
+	var res *Result
+	if !expect(t, func() (err error) { res, err = Solve(p, m, x0, s, traj); return err }) {
+		return "rejected"
+	}
+	if err := checkResult(p, s, res, traj); err != nil {
+		t.Fatalf("%T %+v, settings %+v: %v %v", m, m, *s, res.Status, err)
+	}
+	return res.Status.String()
 }
