@@ -103,7 +103,7 @@ done
 export PATH="/usr/local/bin:/usr/local/go/bin:$PATH"
 have_tools() {
 	command -v jupyter >/dev/null 2>&1 && command -v go >/dev/null 2>&1 &&
-		jupyter kernelspec list 2>/dev/null | grep -q '^ *gonb '
+		jupyter kernelspec list 2>/dev/null | grep '^ *gonb ' >/dev/null
 }
 if ! have_tools; then
 	if [ "$(id -u)" = 0 ]; then
