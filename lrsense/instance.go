@@ -63,9 +63,9 @@ type Instance struct {
 	// measurement of a sensing or completion instance, in the package
 	// normalization (see Operator); 0 means none.
 	Noise float64
-	// Outliers is the probability that a measurement is corrupted by an
-	// added N(0, OutlierStd²) value (the Outliers noise, after the Gaussian
-	// one); OutlierStd 0 means 10.
+	// Outliers is the probability, in [0, 1), that a measurement is
+	// corrupted by an added N(0, OutlierStd²) value (the Outliers noise,
+	// after the Gaussian one); OutlierStd 0 means 10.
 	Outliers, OutlierStd float64
 	// Alpha is the scale α of the initialization, whose entries are
 	// N(0, σ²) with σ given by Scale (StdAlpha: σ = α; the default).
@@ -80,9 +80,10 @@ type Instance struct {
 // Every field is the caller's choice, so an impossible one is a programmer
 // error: Build panics with a message starting "lrsense:" if a dimension is
 // out of range (N, Rank < 1; Rank > min(N, N2); M < 1, or M > N·N2 for
-// completion), if RPrime < 0, if κ < 1, Tail ∉ [0, 1), or a noise, outlier
-// or scale parameter is negative or not finite, or if Kind, Spacing or
-// Scale is unknown.
+// completion), if RPrime < 0, if κ < 1, Tail ∉ [0, 1), Outliers ∉ [0, 1),
+// a noise or scale parameter is negative or not finite, if Kind, Spacing
+// or Scale is unknown, if the instance does not fit in memory, or if src
+// is nil.
 func (s Instance) Build(src rand.Source) (*Problem, Factors) {
 	s.check()
 	checkNil("source", src)
