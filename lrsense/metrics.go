@@ -54,18 +54,27 @@ type Metric struct {
 
 // NewMetric makes a one-series metric from a function of the state.
 func NewMetric(name string, f func(s *State) float64) Metric {
+	checkNil("metric function", f)
 	return Metric{Names: []string{name}, Eval: func(dst []float64, s *State) { dst[0] = f(s) }}
 }
 
 // ErrMetric records SeriesErr, the absolute error ‖X_t − X⋆‖_F, the error Ma &
 // Fattahi (2023) plot (the problem must know its truth).
 func ErrMetric() Metric {
-	return NewMetric(SeriesErr, func(s *State) float64 { return s.RelErr * s.Problem.Truth.Norm() })
+	return NewMetric(SeriesErr, func(s *State) float64 {
+		if s.Problem.Truth == nil {
+			panic("lrsense: ErrMetric needs a problem with a known truth")
+		}
+		return s.RelErr * s.Problem.Truth.Norm()
+	})
 }
 
 // SingularValuesMetric records the k largest singular values of X_t as
 // "sigma1" … "sigmak" (SeriesSigma and the index; NaN where X has fewer).
 func SingularValuesMetric(k int) Metric {
+	if k < 0 || k > 1<<20 {
+		panic(fmt.Sprintf("lrsense: SingularValuesMetric needs 0 ≤ k ≤ 2²⁰, got %d", k))
+	}
 	names := make([]string, k)
 	for i := range names {
 		names[i] = fmt.Sprint(SeriesSigma, i+1)
@@ -292,6 +301,7 @@ func SignalNoiseMetric(vx mat.Matrix) Metric {
 // if truth is not PSD (truth.Sym() false); the metric panics on an
 // asymmetric iterate or one with n rows other than the truth's.
 func SEFGMetric(truth *Truth) Metric {
+	checkNil("truth", truth)
 	if !truth.Sym() {
 		panic("lrsense: SEFG needs a PSD truth (U == V)")
 	}

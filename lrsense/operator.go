@@ -119,8 +119,16 @@ type EntrySampling struct {
 }
 
 // NewEntrySampling chooses m distinct entries with src. It returns an error
-// wrapping ErrBadParam unless 1 ≤ m ≤ n1·n2.
+// wrapping ErrBadParam unless 1 ≤ m ≤ n1·n2, or if the permutation of the
+// n1·n2 entries it draws from does not fit in memory. It panics if src is
+// nil.
 func NewEntrySampling(m, n1, n2 int, src rand.Source) (*EntrySampling, error) {
+	checkNil("source", src)
+	if n1 >= 1 && n2 >= 1 {
+		if err := checkAlloc("entry sampling permutation", 8, n1, n2); err != nil {
+			return nil, err
+		}
+	}
 	if n1 < 1 || n2 < 1 || m < 1 || m > n1*n2 {
 		return nil, badParam("entry sampling needs 1 ≤ m ≤ n1·n2, got m=%d n1=%d n2=%d", m, n1, n2)
 	}
