@@ -13,6 +13,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/lrsense/lrsense/lrsense"
+	"github.com/lrsense/lrsense/lrsense/experiment"
 )
 
 // DefaultFloor is the value below which data are floored on a logarithmic
@@ -83,8 +84,11 @@ func Traj(t *lrsense.Trajectory, metric, name string) Series {
 }
 
 // FromBand returns a trial aggregate as a Series: X the iterations, Y the
-// median and Lo, Hi the quantile band. An empty name means b.Name.
-func FromBand(b lrsense.Band, name string) Series {
+// median and Lo, Hi the quantile band. An empty name means b.Name. It takes
+// the bands of the experiment layer (experiment.BandOf, Results.Bands) and
+// the older lrsense.Band, which have the same fields.
+func FromBand[B lrsense.Band | experiment.Band](band B, name string) Series {
+	b := lrsense.Band(band)
 	if name == "" {
 		name = b.Name
 	}
