@@ -64,6 +64,9 @@ func testSweep(store string) *Sweep[testConfig] {
 // environment is set (the subprocess of TestWorkerModeIdentical).
 func TestMain(m *testing.M) {
 	if os.Getenv("TEST_OTHER_STORE") != "" && (os.Getenv(EnvShard) != "" || os.Getenv(EnvPlan) != "") {
+		if sh := os.Getenv("TEST_SLOW_SHARD"); sh != "" && sh == os.Getenv(EnvShard) {
+			time.Sleep(time.Minute) // a task for TestSlurmSweep to cancel
+		}
 		sw := testSweep(os.Getenv("TEST_OTHER_STORE"))
 		sw.Shards = 5
 		sw.Run()
