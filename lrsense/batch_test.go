@@ -276,7 +276,7 @@ func TestSolveAllMixedOperators(t *testing.T) {
 	p2 := lockProblem(t, true, 32)
 	src := NewSource(7)
 	truth := p1.Truth
-	id, _ := NewIdentity(12, 12)
+	id, _ := newFullObservation(12, 12)
 	p3, err := NewProblem(id, truth, nil, src)
 	if err != nil {
 		t.Fatal(err)
