@@ -481,3 +481,15 @@ func TestTidyTicks(t *testing.T) {
 		}
 	}
 }
+
+func TestSVGTitleElement(t *testing.T) {
+	f := Row(Convergence("GD & <ScaledGD>", "error", Series{Name: "a", X: []float64{0, 1}, Y: []float64{1, 0.5}}),
+		Convergence("", "error"), Convergence("κ = 10", "error"))
+	svg := f.SVG()
+	if !strings.Contains(svg, "<title>GD &amp; &lt;ScaledGD&gt; | κ = 10</title>") {
+		t.Errorf("SVG has no <title> naming the panels: %.300s", svg)
+	}
+	if i, j := strings.Index(svg, "<svg "), strings.Index(svg, "<title>"); i < 0 || j < i {
+		t.Errorf("<title> is not inside <svg>")
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"hash/fnv"
+	"html"
 	"io"
 	"sort"
 	"strings"
@@ -47,6 +48,17 @@ func (f *Figure) writeSVG(w io.Writer, wd, ht vg.Length) error {
 	// vgsvg's <image> keeps the image's aspect ratio by default, so a
 	// colour bar (a 1×n image in a tall thin rectangle) became a hairline.
 	svg = strings.ReplaceAll(svg, "<image ", `<image preserveAspectRatio="none" `)
+	// The figure's accessible name: the panel titles, as the SVG's first
+	// child <title> (screen readers read it; the reproduction report takes
+	// its alt texts from it).
+	if t := f.title(); t != "" {
+		i := strings.Index(svg, "<svg ")
+		j := strings.Index(svg[max(i, 0):], ">")
+		if i >= 0 && j >= 0 {
+			at := i + j + 1
+			svg = svg[:at] + "\n<title>" + html.EscapeString(t) + "</title>" + svg[at:]
+		}
+	}
 	if len(rec.runes) > 0 {
 		i := strings.Index(svg, "<svg ")
 		j := strings.Index(svg[max(i, 0):], ">")
@@ -94,4 +106,16 @@ func svgFontFamily() string {
 		return "DejaVu Sans"
 	}
 	return name
+}
+
+// title returns the titles of the figure's panels that have one, joined by
+// " | ".
+func (f *Figure) title() string {
+	var ts []string
+	for _, p := range f.panels {
+		if t := strings.TrimSpace(p.p.Title.Text); t != "" {
+			ts = append(ts, t)
+		}
+	}
+	return strings.Join(ts, " | ")
 }
