@@ -48,17 +48,6 @@ func (f *Figure) writeSVG(w io.Writer, wd, ht vg.Length) error {
 	// vgsvg's <image> keeps the image's aspect ratio by default, so a
 	// colour bar (a 1×n image in a tall thin rectangle) became a hairline.
 	svg = strings.ReplaceAll(svg, "<image ", `<image preserveAspectRatio="none" `)
-	// The figure's accessible name: the panel titles, as the SVG's first
-	// child <title> (screen readers read it; the reproduction report takes
-	// its alt texts from it).
-	if t := f.title(); t != "" {
-		i := strings.Index(svg, "<svg ")
-		j := strings.Index(svg[max(i, 0):], ">")
-		if i >= 0 && j >= 0 {
-			at := i + j + 1
-			svg = svg[:at] + "\n<title>" + html.EscapeString(t) + "</title>" + svg[at:]
-		}
-	}
 	if len(rec.runes) > 0 {
 		i := strings.Index(svg, "<svg ")
 		j := strings.Index(svg[max(i, 0):], ">")
@@ -72,6 +61,17 @@ func (f *Figure) writeSVG(w io.Writer, wd, ht vg.Length) error {
 		svg = strings.ReplaceAll(svg, "font-family:"+svgFontFamily()+";", "font-family:'"+family+"',sans-serif;")
 		at := i + j + 1
 		svg = svg[:at] + "\n" + fontFaceCSS(sub, family) + svg[at:]
+	}
+	// The figure's accessible name: the panel titles, as the SVG's first
+	// child <title>, inserted last so that it stays first (screen readers
+	// read it; the reproduction report takes its alt texts from it).
+	if t := f.title(); t != "" {
+		i := strings.Index(svg, "<svg ")
+		j := strings.Index(svg[max(i, 0):], ">")
+		if i >= 0 && j >= 0 {
+			at := i + j + 1
+			svg = svg[:at] + "\n<title>" + html.EscapeString(t) + "</title>" + svg[at:]
+		}
 	}
 	_, err := io.WriteString(w, svg)
 	return err
