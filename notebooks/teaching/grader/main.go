@@ -72,8 +72,15 @@ func run(out, repo string, jobs int, timeout time.Duration, files []string) erro
 	if err != nil {
 		return err
 	}
-	if _, err := os.Stat(filepath.Join(repo, "go.mod")); err != nil {
+	gomod, err := os.ReadFile(filepath.Join(repo, "go.mod"))
+	if err != nil {
 		return fmt.Errorf("-repo %s: no go.mod", repo)
+	}
+	// The generated module and workspace ask for the repository's Go
+	// version: a workspace may not ask for less than a module in it.
+	goVersion := "1.24.0"
+	if m := regexp.MustCompile(`(?m)^go (\S+)`).FindSubmatch(gomod); m != nil {
+		goVersion = string(m[1])
 	}
 	gen, bin := filepath.Join(out, "gen"), filepath.Join(out, "bin")
 	for _, d := range []string{gen, bin} {
@@ -92,10 +99,10 @@ func run(out, repo string, jobs int, timeout time.Duration, files []string) erro
 	}
 	// A module of its own (its path has a dot, so assign's panic locator
 	// counts its packages as student code) in a workspace with lrsense.
-	if err := os.WriteFile(filepath.Join(gen, "go.mod"), []byte("module grade.lrsense\n\ngo 1.24.0\n"), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(gen, "go.mod"), []byte("module grade.lrsense\n\ngo "+goVersion+"\n"), 0o644); err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(gen, "go.work"), []byte(fmt.Sprintf("go 1.24.0\n\nuse (\n\t.\n\t%s\n)\n", repo)), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(gen, "go.work"), []byte(fmt.Sprintf("go %s\n\nuse (\n\t.\n\t%s\n)\n", goVersion, repo)), 0o644); err != nil {
 		return err
 	}
 
