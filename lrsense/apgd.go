@@ -6,9 +6,9 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// DefaultAPGDCutoff is the relative singular-value cutoff APGD uses when its
+// defaultAPGDCutoff is the relative singular-value cutoff APGD uses when its
 // Cutoff field is 0.
-const DefaultAPGDCutoff = 1e-8
+const defaultAPGDCutoff = 1e-8
 
 // APGD is alternating preconditioned gradient descent for asymmetric
 // factors, from Liu, Han, Tang, Tang & Wang, "Efficient Over-parameterized
@@ -43,16 +43,17 @@ const DefaultAPGDCutoff = 1e-8
 // approach could still resolve, and directions in which a factor is 1e8
 // times smaller than its largest are not updated by that factor's step.
 //
-// Each iteration makes two passes over the operator (G at (L_t, R_t), kept
-// from the previous step, and at (L_{t+1}, R_t)) plus one at the new iterate
-// for the reported loss, which the next step reuses: two passes per step.
-// Step.Loss is ½‖𝒜(L_tR_tᵀ) − y‖² and Step.GradNorm is the Frobenius
+// Cost: two fused passes over the operator per step (one apply and one
+// adjoint each, see Stats): G at (L_{t+1}, R_t) for the R step, and G at the
+// new iterate for the reported loss, which the next L step reuses as
+// G(L_t, R_t); Init makes one. A run of T steps makes 2T + 1 of each.
+// Measures.Loss is ½‖𝒜(L_tR_tᵀ) − y‖² and Measures.GradNorm is the Frobenius
 // norm of the plain gradient (G·R, Gᵀ·L) at the new iterate.
 type APGD struct {
-	// Step is η > 0 (η = 0.5 is the paper's default).
-	Step float64
+	// Eta is η > 0 (η = 0.5 is the paper's default).
+	Eta float64
 	// Cutoff is the relative singular-value cutoff of the pseudo-inverses,
-	// in [0, 1); 0 means DefaultAPGDCutoff.
+	// in [0, 1); 0 means 1e-8 (see above).
 	Cutoff float64
 
 	ls     *LeastSquares
@@ -66,33 +67,33 @@ type APGD struct {
 
 // Init checks the parameters and x (asymmetric factors only) and evaluates
 // the loss and gradient at x.
-func (a *APGD) Init(p *Problem, x Factors) (Step, error) {
-	if !(a.Step > 0) || math.IsInf(a.Step, 0) {
-		return Step{}, badParam("APGD step must be positive and finite, got %v", a.Step)
+func (a *APGD) Init(p *Problem, x Factors) (Measures, error) {
+	if !(a.Eta > 0) || math.IsInf(a.Eta, 0) {
+		return Measures{}, badParam("APGD step must be positive and finite, got %v", a.Eta)
 	}
 	if !(a.Cutoff >= 0 && a.Cutoff < 1) {
-		return Step{}, badParam("APGD cutoff must be in [0, 1), got %v", a.Cutoff)
+		return Measures{}, badParam("APGD cutoff must be in [0, 1), got %v", a.Cutoff)
 	}
 	if x.Sym() {
-		return Step{}, badParam("APGD needs asymmetric factors (R not nil)")
+		return Measures{}, badParam("APGD needs asymmetric factors (R not nil)")
 	}
 	a.cutoff = a.Cutoff
 	if a.cutoff == 0 {
-		a.cutoff = DefaultAPGDCutoff
+		a.cutoff = defaultAPGDCutoff
 	}
 	a.ls = NewLeastSquares(p)
 	a.grad = Factors{L: &mat.Dense{}, R: &mat.Dense{}}
 	return a.eval(x), nil
 }
 
-func (a *APGD) eval(x Factors) Step {
+func (a *APGD) eval(x Factors) Measures {
 	a.loss = a.ls.Eval(&a.grad, x)
-	return Step{Loss: a.loss, GradNorm: a.grad.Norm()}
+	return Measures{Loss: a.loss, GradNorm: a.grad.Norm()}
 }
 
 // Iterate takes one alternating step from x, in place, and evaluates the
 // new iterate.
-func (a *APGD) Iterate(x Factors) (Step, error) {
+func (a *APGD) Iterate(x Factors) (Measures, error) {
 	// L step with G(L_t, R_t), left in ls by the last Eval.
 	a.precondStep(x.L, a.ls.Adjoint(), false, x.R)
 	// R step with G(L_{t+1}, R_t).
@@ -125,7 +126,7 @@ func (a *APGD) precondStep(f *mat.Dense, g *mat.Dense, trans bool, other *mat.De
 	for j := 0; j < k; j++ {
 		inv := 0.0
 		if s[j] > tol {
-			inv = a.Step / s[j]
+			inv = a.Eta / s[j]
 		}
 		for i := 0; i < rows; i++ {
 			a.gu.Set(i, j, inv*a.gu.At(i, j))

@@ -14,7 +14,7 @@ func apgdTiny(t *testing.T) (*Problem, *rand.Rand) {
 	t.Helper()
 	src := NewSource(7)
 	op := mustOp(NewGaussian(5, 3, 2, src))
-	truth, err := NewLowRank(3, 2, []float64{1}, src)
+	truth, err := NewLowRankTruth(3, 2, []float64{1}, src)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +70,7 @@ func TestAPGDOneStep(t *testing.T) {
 	l1 := apgdInvStep(t, x.L, apgdAdjoint(p, x.L, x.R), x.R, eta)
 	r1 := apgdInvStep(t, x.R, apgdAdjoint(p, l1, x.R).T(), l1, eta)
 
-	a := &APGD{Step: eta}
+	a := &APGD{Eta: eta}
 	if _, err := a.Init(p, x); err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +107,7 @@ func TestAPGDRankDeficientStep(t *testing.T) {
 	l1.Sub(x.L, &d)
 	r1 := apgdInvStep(t, x.R, apgdAdjoint(p, &l1, x.R).T(), &l1, eta)
 
-	a := &APGD{Step: eta}
+	a := &APGD{Eta: eta}
 	if _, err := a.Init(p, x); err != nil {
 		t.Fatal(err)
 	}
@@ -135,7 +135,7 @@ func apgdProblem(t testing.TB, seed uint64, noise Noise) (*Problem, Factors) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	truth, err := NewLowRank(12, 10, sigma, src)
+	truth, err := NewLowRankTruth(12, 10, sigma, src)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,7 +144,7 @@ func apgdProblem(t testing.TB, seed uint64, noise Noise) (*Problem, Factors) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	x0, err := RandomAsym(12, 10, 4, 1, 1, RowDim, src)
+	x0, err := RandomAsym(12, 10, 4, 1, 1, StdAlphaOverSqrtRows, src)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,7 +156,7 @@ func apgdProblem(t testing.TB, seed uint64, noise Noise) (*Problem, Factors) {
 // explicit inverse of the paper could not handle.
 func TestAPGDConverges(t *testing.T) {
 	p, x0 := apgdProblem(t, 3, nil)
-	res, err := Solve(p, &APGD{Step: 0.5}, x0, &Settings{MaxIterations: 2000, RelErrTol: 1e-12}, nil)
+	res, err := Solve(p, &APGD{Eta: 0.5}, x0, &Settings{MaxIterations: 2000, RelErrTol: 1e-12}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,7 +182,7 @@ func TestAPGDConverges(t *testing.T) {
 // and puts spikes on unobserved ones).
 func TestAPGDMatrixCompletion(t *testing.T) {
 	src := NewSource(11)
-	truth, err := NewLowRank(20, 20, []float64{1, 0.5}, src)
+	truth, err := NewLowRankTruth(20, 20, []float64{1, 0.5}, src)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,11 +191,11 @@ func TestAPGDMatrixCompletion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	x0, err := RandomAsym(20, 20, 2, 1, 1, RowDim, src)
+	x0, err := RandomAsym(20, 20, 2, 1, 1, StdAlphaOverSqrtRows, src)
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := Solve(p, &APGD{Step: 0.5}, x0, &Settings{MaxIterations: 3000, RelErrTol: 1e-8}, nil)
+	res, err := Solve(p, &APGD{Eta: 0.5}, x0, &Settings{MaxIterations: 3000, RelErrTol: 1e-8}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,8 +207,8 @@ func TestAPGDMatrixCompletion(t *testing.T) {
 func TestAPGDBadParameters(t *testing.T) {
 	p, x0 := apgdProblem(t, 1, nil)
 	for _, a := range []*APGD{
-		{}, {Step: -1}, {Step: math.NaN()}, {Step: math.Inf(1)},
-		{Step: 0.5, Cutoff: -1}, {Step: 0.5, Cutoff: 1}, {Step: 0.5, Cutoff: math.NaN()},
+		{}, {Eta: -1}, {Eta: math.NaN()}, {Eta: math.Inf(1)},
+		{Eta: 0.5, Cutoff: -1}, {Eta: 0.5, Cutoff: 1}, {Eta: 0.5, Cutoff: math.NaN()},
 	} {
 		if _, err := a.Init(p, x0); !errors.Is(err, ErrBadParam) {
 			t.Errorf("%+v: error %v, want ErrBadParam", *a, err)
@@ -216,7 +216,7 @@ func TestAPGDBadParameters(t *testing.T) {
 	}
 	sp := recoveryProblem(t, 1, true)
 	n, _ := sp.Dims()
-	if _, err := (&APGD{Step: 0.5}).Init(sp, Factors{L: mat.NewDense(n, 2, nil)}); !errors.Is(err, ErrBadParam) {
+	if _, err := (&APGD{Eta: 0.5}).Init(sp, Factors{L: mat.NewDense(n, 2, nil)}); !errors.Is(err, ErrBadParam) {
 		t.Errorf("symmetric factors: error %v, want ErrBadParam", err)
 	}
 }
@@ -234,7 +234,7 @@ func TestAPGDIdentityIsALS(t *testing.T) {
 	// R = 2·e₁ (one column): R(RᵀR)⁻¹ = e₁/2, so L₁ = L₀ − (L₀Rᵀ − Y)·e₁/2
 	// = Y·e₁/2 = [0.5; 1.5] whatever L₀ is.
 	x := Factors{L: mat.NewDense(2, 1, []float64{7, -3}), R: mat.NewDense(2, 1, []float64{2, 0})}
-	a := &APGD{Step: 1}
+	a := &APGD{Eta: 1}
 	if _, err := a.Init(p, x); err != nil {
 		t.Fatal(err)
 	}

@@ -41,12 +41,12 @@ func benchProblem(b *testing.B, c benchCase) (*Problem, Factors) {
 		var truth *Truth
 		var op Operator
 		if c.sym {
-			truth, err = NewPSD(c.n, sigma, src)
+			truth, err = NewPSDTruth(c.n, sigma, src)
 			if err == nil {
 				op, err = NewSymGaussian(c.m, c.n, src)
 			}
 		} else {
-			truth, err = NewLowRank(c.n, c.n, sigma, src)
+			truth, err = NewLowRankTruth(c.n, c.n, sigma, src)
 			if err == nil {
 				op, err = NewGaussian(c.m, c.n, c.n, src)
 			}
@@ -62,9 +62,9 @@ func benchProblem(b *testing.B, c benchCase) (*Problem, Factors) {
 	var x Factors
 	var err error
 	if c.sym {
-		x, err = RandomSym(c.n, c.r, 0.1, ColDim, src)
+		x, err = RandomSym(c.n, c.r, 0.1, StdAlphaOverSqrtCols, src)
 	} else {
-		x, err = RandomAsym(c.n, c.n, c.r, 0.1, 0.1, ColDim, src)
+		x, err = RandomAsym(c.n, c.n, c.r, 0.1, 0.1, StdAlphaOverSqrtCols, src)
 	}
 	if err != nil {
 		b.Fatal(err)
@@ -96,15 +96,15 @@ func BenchmarkOperatorPass(b *testing.B) {
 		var r mat.VecDense
 		b.Run(c.name+"/fused/"+fastKernels.name, func(b *testing.B) {
 			b.ReportAllocs()
-			b.SetBytes(int64(p.Op.(Sizer).Bytes()))
+			b.SetBytes(int64(p.Op.(sizer).Bytes()))
 			for b.Loop() {
-				ResidualAdjointTo(p.Op, &g, &r, &x, p.Y)
+				residualAdjointTo(p.Op, &g, &r, &x, p.Y)
 			}
 		})
 		if fastKernels.name != goKernels.name {
 			b.Run(c.name+"/fused/go", func(b *testing.B) {
 				b.ReportAllocs()
-				b.SetBytes(int64(p.Op.(Sizer).Bytes()))
+				b.SetBytes(int64(p.Op.(sizer).Bytes()))
 				for b.Loop() {
 					passWith(p.Op, goKernels, &g, &r, &x, p.Y)
 				}
@@ -113,14 +113,14 @@ func BenchmarkOperatorPass(b *testing.B) {
 		var sg mat.VecDense
 		b.Run(c.name+"/mapped/"+fastKernels.name, func(b *testing.B) {
 			b.ReportAllocs()
-			b.SetBytes(int64(p.Op.(Sizer).Bytes()))
+			b.SetBytes(int64(p.Op.(sizer).Bytes()))
 			for b.Loop() {
-				ResidualMapAdjointTo(p.Op, &g, &r, &sg, &x, p.Y, signOf)
+				residualMapAdjointTo(p.Op, &g, &r, &sg, &x, p.Y, signOf)
 			}
 		})
 		b.Run(c.name+"/apply+adjoint/"+fastKernels.name, func(b *testing.B) {
 			b.ReportAllocs()
-			b.SetBytes(int64(p.Op.(Sizer).Bytes()))
+			b.SetBytes(int64(p.Op.(sizer).Bytes()))
 			for b.Loop() {
 				p.Op.ApplyTo(&r, &x)
 				r.SubVec(&r, p.Y)
@@ -139,9 +139,9 @@ func BenchmarkIteration(b *testing.B) {
 			name string
 			make func() Method
 		}{
-			{"GD", func() Method { return &GD{Step: 0.1} }},
-			{"ScaledGD", func() Method { return &ScaledGD{Step: 0.1, Lambda: 0.01} }},
-			{"PrecGD", func() Method { return &PrecGD{Step: 0.1} }},
+			{"GD", func() Method { return &GD{Eta: 0.1} }},
+			{"ScaledGD", func() Method { return &ScaledGD{Eta: 0.1, Lambda: 0.01} }},
+			{"PrecGD", func() Method { return &PrecGD{Eta: 0.1} }},
 		}
 		if c.sym {
 			methods = append(methods, struct {
@@ -152,7 +152,7 @@ func BenchmarkIteration(b *testing.B) {
 			methods = append(methods, struct {
 				name string
 				make func() Method
-			}{"APGD", func() Method { return &APGD{Step: 0.5} }})
+			}{"APGD", func() Method { return &APGD{Eta: 0.5} }})
 		}
 		for _, meth := range methods {
 			b.Run(c.name+"/"+meth.name, func(b *testing.B) {

@@ -63,7 +63,7 @@ func TestAdjointIdentity(t *testing.T) {
 			// The fused pass agrees with apply-then-adjoint.
 			var g mat.Dense
 			var r mat.VecDense
-			ResidualAdjointTo(op, &g, &r, x, y)
+			residualAdjointTo(op, &g, &r, x, y)
 			var want mat.VecDense
 			want.SubVec(&ax, y)
 			var wantG mat.Dense
@@ -177,12 +177,12 @@ func recoveryProblem(t testing.TB, seed uint64, sym bool) *Problem {
 	var truth *Truth
 	var op Operator
 	if sym {
-		truth, err = NewPSD(20, sigma, src)
+		truth, err = NewPSDTruth(20, sigma, src)
 		if err == nil {
 			op, err = NewSymGaussian(200, 20, src)
 		}
 	} else {
-		truth, err = NewLowRank(20, 20, sigma, src)
+		truth, err = NewLowRankTruth(20, 20, sigma, src)
 		if err == nil {
 			op, err = NewGaussian(5*(20+20)*2/2, 20, 20, src)
 		}
@@ -204,15 +204,15 @@ func TestExactRecovery(t *testing.T) {
 		var x0 Factors
 		var err error
 		if sym {
-			x0, err = RandomSym(20, 2, 1e-3, RowDim, src)
+			x0, err = RandomSym(20, 2, 1e-3, StdAlphaOverSqrtRows, src)
 		} else {
-			x0, err = RandomAsym(20, 20, 2, 1e-3, 1e-3, RowDim, src)
+			x0, err = RandomAsym(20, 20, 2, 1e-3, 1e-3, StdAlphaOverSqrtRows, src)
 		}
 		if err != nil {
 			t.Fatal(err)
 		}
 		traj := NewTrajectory(Schedule{Every: 10})
-		res, err := Solve(p, &GD{Step: 0.25}, x0, &Settings{MaxIterations: 5000, RelErrTol: 1e-9}, traj)
+		res, err := Solve(p, &GD{Eta: 0.25}, x0, &Settings{MaxIterations: 5000, RelErrTol: 1e-9}, traj)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -234,7 +234,7 @@ func TestExactRecovery(t *testing.T) {
 func TestSameSeedBitIdentical(t *testing.T) {
 	run := func(i int, src rand.Source) (*Trajectory, error) {
 		sigma, _ := Spectrum(2, 3, Geometric)
-		truth, err := NewPSD(12, sigma, src)
+		truth, err := NewPSDTruth(12, sigma, src)
 		if err != nil {
 			return nil, err
 		}
@@ -246,12 +246,12 @@ func TestSameSeedBitIdentical(t *testing.T) {
 		if err != nil {
 			return nil, err
 		}
-		x0, err := RandomSym(12, 4, 1e-2, ColDim, src)
+		x0, err := RandomSym(12, 4, 1e-2, StdAlphaOverSqrtCols, src)
 		if err != nil {
 			return nil, err
 		}
-		traj := NewTrajectory(Schedule{PerDecade: 10}, RelErr(), Loss(), GradNorm(), SingularValues(3))
-		_, err = Solve(p, &GD{Step: 0.2}, x0, &Settings{MaxIterations: 300}, traj)
+		traj := NewTrajectory(Schedule{PerDecade: 10}, SingularValuesMetric(3))
+		_, err = Solve(p, &GD{Eta: 0.2}, x0, &Settings{MaxIterations: 300}, traj)
 		return traj, err
 	}
 	one, err := RunTrials(4, 1, 42, run)
@@ -274,9 +274,9 @@ func TestSameSeedBitIdentical(t *testing.T) {
 
 func TestDivergence(t *testing.T) {
 	p := recoveryProblem(t, 8, true)
-	x0, _ := RandomSym(20, 2, 1, RowDim, NewSource(9))
+	x0, _ := RandomSym(20, 2, 1, StdAlphaOverSqrtRows, NewSource(9))
 	traj := NewTrajectory(Schedule{})
-	res, err := Solve(p, &GD{Step: 50}, x0, &Settings{MaxIterations: 1000}, traj)
+	res, err := Solve(p, &GD{Eta: 50}, x0, &Settings{MaxIterations: 1000}, traj)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -293,10 +293,10 @@ func TestDivergence(t *testing.T) {
 
 func TestCanceled(t *testing.T) {
 	p := recoveryProblem(t, 8, true)
-	x0, _ := RandomSym(20, 2, 1e-3, RowDim, NewSource(9))
+	x0, _ := RandomSym(20, 2, 1e-3, StdAlphaOverSqrtRows, NewSource(9))
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	res, err := Solve(p, &GD{Step: 0.1}, x0, &Settings{Context: ctx}, nil)
+	res, err := Solve(p, &GD{Eta: 0.1}, x0, &Settings{Context: ctx}, nil)
 	if err != nil || res.Status != Canceled || res.Stats.Iterations != 0 {
 		t.Errorf("got %v, %v after %d iterations; want Canceled at once", res.Status, err, res.Stats.Iterations)
 	}
@@ -305,24 +305,24 @@ func TestCanceled(t *testing.T) {
 func TestBadParameters(t *testing.T) {
 	src := NewSource(1)
 	p := recoveryProblem(t, 2, true)
-	x0, _ := RandomSym(20, 2, 1e-3, RowDim, src)
+	x0, _ := RandomSym(20, 2, 1e-3, StdAlphaOverSqrtRows, src)
 	nan := mat.NewVecDense(200, nil)
 	nan.SetVec(3, math.NaN())
 	for name, err := range map[string]error{
-		"negative step":  solveErr(p, &GD{Step: -1}, x0, nil),
+		"negative step":  solveErr(p, &GD{Eta: -1}, x0, nil),
 		"zero step":      solveErr(p, &GD{}, x0, nil),
-		"NaN step":       solveErr(p, &GD{Step: math.NaN()}, x0, nil),
-		"negative iters": solveErr(p, &GD{Step: 0.1}, x0, &Settings{MaxIterations: -1}),
-		"r′ = 0":         second(SmallRandom(20, 0, 1, RowDim, src)),
-		"α < 0":          second(SmallRandom(20, 2, -1, RowDim, src)),
+		"NaN step":       solveErr(p, &GD{Eta: math.NaN()}, x0, nil),
+		"negative iters": solveErr(p, &GD{Eta: 0.1}, x0, &Settings{MaxIterations: -1}),
+		"r′ = 0":         second(smallRandom(20, 0, 1, StdAlphaOverSqrtRows, src)),
+		"α < 0":          second(smallRandom(20, 2, -1, StdAlphaOverSqrtRows, src)),
 		"m = 0":          second(NewGaussian(0, 3, 3, src)),
 		"m = 0 sym":      second(NewSymGaussian(0, 3, src)),
 		"m > n1·n2":      second(NewEntrySampling(10, 3, 3, src)),
 		"NaN in y":       second(FromMeasurements(p.Op, nan, nil)),
 		"κ < 1":          second(Spectrum(3, 0.5, Linear)),
-		"rank > n":       second(NewPSD(2, []float64{1, 1, 1}, src)),
+		"rank > n":       second(NewPSDTruth(2, []float64{1, 1, 1}, src)),
 		"spectral r=0":   second(Spectral(p, 0, true)),
-		"RelErrTol without truth": solveErr(&Problem{Op: p.Op, Y: p.Y}, &GD{Step: 0.1}, x0,
+		"RelErrTol without truth": solveErr(&Problem{Op: p.Op, Y: p.Y}, &GD{Eta: 0.1}, x0,
 			&Settings{RelErrTol: 1e-3}),
 	} {
 		if !errors.Is(err, ErrBadParam) {
@@ -347,7 +347,7 @@ func TestShapePanics(t *testing.T) {
 		"AdjointTo wrong dst": func() { op.AdjointTo(mat.NewDense(3, 3, nil), mat.NewVecDense(10, nil)) },
 		"Solve wrong factors": func() {
 			p := recoveryProblem(t, 1, true)
-			Solve(p, &GD{Step: 0.1}, Factors{L: mat.NewDense(19, 2, nil)}, nil, nil)
+			Solve(p, &GD{Eta: 0.1}, Factors{L: mat.NewDense(19, 2, nil)}, nil, nil)
 		},
 	} {
 		func() {
@@ -437,10 +437,10 @@ func TestKeyChangesWithEveryParameter(t *testing.T) {
 
 func TestTrajectoryGobRoundTrip(t *testing.T) {
 	p := recoveryProblem(t, 3, true)
-	x0, _ := RandomSym(20, 3, 1e-2, RowDim, NewSource(4))
-	traj := NewTrajectory(Schedule{PerDecade: 8}, RelErr(), Loss(), SingularValues(3),
-		PrincipalAngle("angle", p.Truth.U), WallTime())
-	if _, err := Solve(p, &GD{Step: 0.25}, x0, &Settings{MaxIterations: 200}, traj); err != nil {
+	x0, _ := RandomSym(20, 3, 1e-2, StdAlphaOverSqrtRows, NewSource(4))
+	traj := NewTrajectory(Schedule{PerDecade: 8}, SingularValuesMetric(3),
+		SinThetaMetric("angle", p.Truth.U), TimeMetric())
+	if _, err := Solve(p, &GD{Eta: 0.25}, x0, &Settings{MaxIterations: 200}, traj); err != nil {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
@@ -455,7 +455,7 @@ func TestTrajectoryGobRoundTrip(t *testing.T) {
 		!reflect.DeepEqual(back.Values, traj.Values) || back.Status != traj.Status || back.Stats != traj.Stats {
 		t.Error("gob round trip changed the trajectory")
 	}
-	if len(traj.Names) != 3+3+1 || traj.Series("sigma3") == nil || traj.Series("angle") == nil {
+	if len(traj.Names) != 3+3+1+1 || traj.Series("sigma3") == nil || traj.Series("angle") == nil {
 		t.Errorf("series %v", traj.Names)
 	}
 }
@@ -468,7 +468,7 @@ func TestMetricsAgainstDirectComputation(t *testing.T) {
 			x.R = randDense(7, 3, rnd)
 		}
 		var s State
-		s.set(0, x, Step{}, 0, 0)
+		s.set(0, x, Measures{}, 0, 0)
 		var prod mat.Dense
 		x.ProductTo(&prod)
 		var svd mat.SVD
@@ -544,7 +544,7 @@ func TestSpectrumAndTruth(t *testing.T) {
 	if lin[0] != 1 || math.Abs(lin[1]-0.55) > 1e-15 || lin[2] != 0.1 || geo[0] != 1 || math.Abs(geo[1]-0.1) > 1e-15 || geo[2] != 0.01 {
 		t.Errorf("spectra %v %v", lin, geo)
 	}
-	tr, err := NewLowRank(8, 6, lin, NewSource(2))
+	tr, err := NewLowRankTruth(8, 6, lin, NewSource(2))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -567,7 +567,7 @@ func TestSpectrumAndTruth(t *testing.T) {
 		t.Error("an asymmetric truth reports Sym")
 	}
 	var f mat.Dense
-	psd, _ := NewPSD(8, lin, NewSource(3))
+	psd, _ := NewPSDTruth(8, lin, NewSource(3))
 	fac := psd.Factor()
 	f.Mul(fac, fac.T())
 	if !mat.EqualApprox(&f, psd.X, 1e-12) || !psd.Sym() {
@@ -583,7 +583,7 @@ func TestSpectralInitRecoversTruthSpace(t *testing.T) {
 			t.Fatal(err)
 		}
 		var s State
-		s.set(0, x0, Step{}, 0, 0)
+		s.set(0, x0, Measures{}, 0, 0)
 		if d := SinTheta(p.Truth.U, s.TopLeft(2)); d > 0.7 {
 			t.Errorf("sym=%v: spectral init is at sin θ = %v from the truth", sym, d)
 		}
@@ -652,5 +652,24 @@ func TestMulToMatchesDenseMul(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+func TestTrajectoryUnknownSeriesPanics(t *testing.T) {
+	traj := NewTrajectory(Schedule{})
+	for name, f := range map[string]func(){
+		"Series":     func() { traj.Series("relErr") },
+		"Last":       func() { traj.Last("relErr") },
+		"FirstBelow": func() { traj.FirstBelow("relErr", 1) },
+	} {
+		func() {
+			defer func() {
+				msg, _ := recover().(string)
+				if !strings.HasPrefix(msg, `lrsense: no series "relErr" (have relerr, loss, gradnorm)`) {
+					t.Errorf("%s with a mistyped name: panic %q", name, msg)
+				}
+			}()
+			f()
+		}()
 	}
 }

@@ -83,7 +83,7 @@ func TestKernelsMatchReference(t *testing.T) {
 // denseOp is what the pass tests need of Gaussian and SymGaussian.
 type denseOp interface {
 	Operator
-	Sizer
+	sizer
 	Measurement(i int) *mat.Dense
 	pass(k kernels, mode passMode, dst *mat.Dense, r *mat.VecDense, x mat.Matrix, y mat.Vector)
 }
@@ -200,7 +200,7 @@ func TestPassMatchesReference(t *testing.T) {
 		var r2 mat.VecDense
 		g1, r1 := mat.NewDense(n1, n2, nil), mat.NewVecDense(m, nil)
 		op.pass(fastKernels, modeFused, g1, r1, x, y)
-		ResidualAdjointTo(op, &g2, &r2, x, y)
+		residualAdjointTo(op, &g2, &r2, x, y)
 		if !mat.Equal(g1, &g2) || !mat.Equal(r1, &r2) {
 			t.Errorf("%s: ResidualAdjointTo does not use the fast kernels", name)
 		}
@@ -217,7 +217,7 @@ func TestPassViewsAndAliasing(t *testing.T) {
 		y := randVec(m, rnd)
 		var wantG mat.Dense
 		var wantR mat.VecDense
-		ResidualAdjointTo(op, &wantG, &wantR, x, y)
+		residualAdjointTo(op, &wantG, &wantR, x, y)
 
 		// Views with strides, and x as a transpose of a transpose.
 		big := randDense(n1+2, n2+3, rnd)
@@ -229,14 +229,14 @@ func TestPassViewsAndAliasing(t *testing.T) {
 		rs := mat.NewDense(m, 2, nil).ColView(1).(*mat.VecDense)
 		ys := mat.NewDense(m, 2, nil).ColView(0).(*mat.VecDense)
 		ys.CopyVec(y)
-		ResidualAdjointTo(op, gv, rs, xv.T().T(), ys)
+		residualAdjointTo(op, gv, rs, xv.T().T(), ys)
 		if !mat.Equal(gv, &wantG) || !mat.Equal(rs, &wantR) {
 			t.Errorf("%s: strided views give other results", name)
 		}
 		// r over y.
 		yc := mat.VecDenseCopyOf(y)
 		var g mat.Dense
-		ResidualAdjointTo(op, &g, yc, x, yc)
+		residualAdjointTo(op, &g, yc, x, yc)
 		if !mat.Equal(&g, &wantG) || !mat.Equal(yc, &wantR) {
 			t.Errorf("%s: r aliasing y gives other results", name)
 		}
@@ -244,7 +244,7 @@ func TestPassViewsAndAliasing(t *testing.T) {
 		if n1 == n2 {
 			xc := mat.DenseCopyOf(x)
 			var r mat.VecDense
-			ResidualAdjointTo(op, xc, &r, xc, y)
+			residualAdjointTo(op, xc, &r, xc, y)
 			if !mat.Equal(xc, &wantG) || !mat.Equal(&r, &wantR) {
 				t.Errorf("%s: dst aliasing x gives other results", name)
 			}
@@ -262,13 +262,13 @@ func TestPassWorkersBitIdentical(t *testing.T) {
 		y := randVec(m, rnd)
 		var g0 mat.Dense
 		var r0 mat.VecDense
-		withWorkers(1, func() { ResidualAdjointTo(op, &g0, &r0, x, y) })
+		withWorkers(1, func() { residualAdjointTo(op, &g0, &r0, x, y) })
 		for _, w := range []int{2, 3, 7} {
 			withWorkers(w, func() {
 				for rep := 0; rep < 5; rep++ {
 					var g mat.Dense
 					var r mat.VecDense
-					ResidualAdjointTo(op, &g, &r, x, y)
+					residualAdjointTo(op, &g, &r, x, y)
 					if !mat.Equal(&g, &g0) || !mat.Equal(&r, &r0) {
 						t.Errorf("%s: %d workers differ from 1", name, w)
 					}
@@ -346,8 +346,8 @@ func TestPassAllocs(t *testing.T) {
 			y := randVec(m, rnd)
 			var g mat.Dense
 			var r mat.VecDense
-			ResidualAdjointTo(op, &g, &r, x, y)
-			if a := testing.AllocsPerRun(20, func() { ResidualAdjointTo(op, &g, &r, x, y) }); a != 0 {
+			residualAdjointTo(op, &g, &r, x, y)
+			if a := testing.AllocsPerRun(20, func() { residualAdjointTo(op, &g, &r, x, y) }); a != 0 {
 				t.Errorf("%s: ResidualAdjointTo makes %v allocations", name, a)
 			}
 			if a := testing.AllocsPerRun(20, func() { op.ApplyTo(&r, x) }); a != 0 {
@@ -427,12 +427,12 @@ func TestResidualMapAdjoint(t *testing.T) {
 		}
 		var g1, g2, g3 mat.Dense
 		var r1, s1, r2, s2, r3 mat.VecDense
-		ResidualMapAdjointTo(op, &g1, &r1, &s1, x, y, signOf)
-		ResidualMapAdjointTo(plainOp{op}, &g2, &r2, &s2, x, y, signOf)
+		residualMapAdjointTo(op, &g1, &r1, &s1, x, y, signOf)
+		residualMapAdjointTo(plainOp{op}, &g2, &r2, &s2, x, y, signOf)
 		if !mat.EqualApprox(&g1, &g2, 1e-12) || !mat.EqualApprox(&r1, &r2, 1e-12) || !mat.Equal(&s1, &s2) {
 			t.Errorf("%s: fused and two-pass ResidualMapAdjointTo differ", name)
 		}
-		ResidualMapAdjointTo(op, &g3, &r3, &r3, x, y, signOf)
+		residualMapAdjointTo(op, &g3, &r3, &r3, x, y, signOf)
 		if !mat.Equal(&g3, &g1) || !mat.Equal(&r3, &s1) {
 			t.Errorf("%s: s aliasing r gives other results", name)
 		}
@@ -440,11 +440,11 @@ func TestResidualMapAdjoint(t *testing.T) {
 			withWorkers(w, func() {
 				var gw mat.Dense
 				var rw, sw mat.VecDense
-				ResidualMapAdjointTo(op, &gw, &rw, &sw, x, y, signOf)
+				residualMapAdjointTo(op, &gw, &rw, &sw, x, y, signOf)
 				if !mat.Equal(&gw, &g1) || !mat.Equal(&rw, &r1) {
 					t.Errorf("%s: %d workers differ", name, w)
 				}
-				if a := testing.AllocsPerRun(10, func() { ResidualMapAdjointTo(op, &gw, &rw, &sw, x, y, signOf) }); a != 0 {
+				if a := testing.AllocsPerRun(10, func() { residualMapAdjointTo(op, &gw, &rw, &sw, x, y, signOf) }); a != 0 {
 					t.Errorf("%s: ResidualMapAdjointTo makes %v allocations", name, a)
 				}
 			})

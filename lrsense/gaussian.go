@@ -391,23 +391,23 @@ func (o *SymGaussian) passMap(k kernels, mode passMode, dst *mat.Dense, r, s *ma
 	}
 }
 
-// ResidualMapAdjointer is implemented by operators that compute, in one
+// residualMapAdjointer is implemented by operators that compute, in one
 // pass, r = 𝒜(x) − y, s_i = f(r_i) and 𝒜*(s). ResidualMapAdjointTo uses it
 // when it is there.
-type ResidualMapAdjointer interface {
+type residualMapAdjointer interface {
 	ResidualMapAdjointTo(g *mat.Dense, r, s *mat.VecDense, x mat.Matrix, y mat.Vector, f func(float64) float64)
 }
 
-// ResidualMapAdjointTo stores r = 𝒜(x) − y in r, s_i = f(r_i) in s and
+// residualMapAdjointTo stores r = 𝒜(x) − y in r, s_i = f(r_i) in s and
 // g = 𝒜*(s) in g: the pass of a method that maps each residual before the
 // adjoint, such as the sub-gradient method of Ma & Fattahi (2023) with
 // Q = 𝒜*(Sign(𝒜(UUᵀ) − y))/√m (see SubGM). Gaussian and SymGaussian do it
 // in one pass over their stored measurements instead of two. f may be
 // called from several goroutines at once and in any order, so it must be a
 // pure function of its argument. s may be r (it then ends up holding f(r)).
-// It panics on shape mismatches as ResidualAdjointTo does.
-func ResidualMapAdjointTo(op Operator, g *mat.Dense, r, s *mat.VecDense, x mat.Matrix, y mat.Vector, f func(float64) float64) {
-	if o, ok := op.(ResidualMapAdjointer); ok {
+// It panics on shape mismatches as residualAdjointTo does.
+func residualMapAdjointTo(op Operator, g *mat.Dense, r, s *mat.VecDense, x mat.Matrix, y mat.Vector, f func(float64) float64) {
+	if o, ok := op.(residualMapAdjointer); ok {
 		o.ResidualMapAdjointTo(g, r, s, x, y, f)
 		return
 	}

@@ -16,18 +16,21 @@ import (
 // simultaneous update
 //
 //	L ← L − η·G·R,   R ← R − η·Gᵀ·L,   G = 𝒜*(𝒜(LRᵀ) − y).
+//
+// Cost: one fused pass over the operator (one apply and one adjoint, see
+// Stats) per step and one in Init, so a run of T steps makes T + 1 of each.
 type GD struct {
-	// Step is η; it must be positive.
-	Step float64
+	// Eta is η; it must be positive.
+	Eta float64
 
 	ls   *LeastSquares
 	grad Factors
 }
 
 // Init checks the step and evaluates the gradient at x.
-func (g *GD) Init(p *Problem, x Factors) (Step, error) {
-	if !(g.Step > 0) || math.IsInf(g.Step, 0) {
-		return Step{}, badParam("GD step must be positive and finite, got %v", g.Step)
+func (g *GD) Init(p *Problem, x Factors) (Measures, error) {
+	if !(g.Eta > 0) || math.IsInf(g.Eta, 0) {
+		return Measures{}, badParam("GD step must be positive and finite, got %v", g.Eta)
 	}
 	g.ls = NewLeastSquares(p)
 	g.grad = Factors{L: &mat.Dense{}}
@@ -37,17 +40,17 @@ func (g *GD) Init(p *Problem, x Factors) (Step, error) {
 	return g.eval(x), nil
 }
 
-func (g *GD) eval(x Factors) Step {
+func (g *GD) eval(x Factors) Measures {
 	loss := g.ls.Eval(&g.grad, x)
-	return Step{Loss: loss, GradNorm: g.grad.Norm()}
+	return Measures{Loss: loss, GradNorm: g.grad.Norm()}
 }
 
 // Iterate takes one step with the gradient evaluated at x and evaluates the
 // new iterate.
-func (g *GD) Iterate(x Factors) (Step, error) {
-	x.L.Sub(x.L, scaled(&g.grad.L, g.Step))
+func (g *GD) Iterate(x Factors) (Measures, error) {
+	x.L.Sub(x.L, scaled(&g.grad.L, g.Eta))
 	if !x.Sym() {
-		x.R.Sub(x.R, scaled(&g.grad.R, g.Step))
+		x.R.Sub(x.R, scaled(&g.grad.R, g.Eta))
 	}
 	return g.eval(x), nil
 }

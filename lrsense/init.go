@@ -12,20 +12,20 @@ import (
 type InitScale int
 
 const (
-	// EntryStd: entries of U₀ are i.i.d. N(0, α²) (Xiong et al. 2024).
-	EntryStd InitScale = iota
-	// RowDim: entries are α·N(0, 1/n), n the number of rows (Xu et al.
+	// StdAlpha: entries of U₀ are i.i.d. N(0, α²) (Xiong et al. 2024).
+	StdAlpha InitScale = iota
+	// StdAlphaOverSqrtRows: entries are α·N(0, 1/n), n the number of rows (Xu et al.
 	// 2023; Chen et al. 2023).
-	RowDim
-	// ColDim: entries are α·N(0, 1/r′), r′ the number of columns
+	StdAlphaOverSqrtRows
+	// StdAlphaOverSqrtCols: entries are α·N(0, 1/r′), r′ the number of columns
 	// (Stöger & Soltanolkotabi 2021).
-	ColDim
+	StdAlphaOverSqrtCols
 )
 
-// SmallRandom returns an n×r matrix α·G with i.i.d. Gaussian G scaled as
+// smallRandom returns an n×r matrix α·G with i.i.d. Gaussian G scaled as
 // scale says, drawn row by row from src. It returns an error wrapping
 // ErrBadParam if n < 1, r < 1, or α is negative or not finite.
-func SmallRandom(n, r int, alpha float64, scale InitScale, src rand.Source) (*mat.Dense, error) {
+func smallRandom(n, r int, alpha float64, scale InitScale, src rand.Source) (*mat.Dense, error) {
 	if n < 1 || r < 1 {
 		return nil, badParam("initialization needs n ≥ 1 and r′ ≥ 1, got n=%d r′=%d", n, r)
 	}
@@ -34,10 +34,10 @@ func SmallRandom(n, r int, alpha float64, scale InitScale, src rand.Source) (*ma
 	}
 	std := alpha
 	switch scale {
-	case EntryStd:
-	case RowDim:
+	case StdAlpha:
+	case StdAlphaOverSqrtRows:
 		std /= math.Sqrt(float64(n))
-	case ColDim:
+	case StdAlphaOverSqrtCols:
 		std /= math.Sqrt(float64(r))
 	default:
 		return nil, badParam("unknown InitScale %d", scale)
@@ -50,21 +50,21 @@ func SmallRandom(n, r int, alpha float64, scale InitScale, src rand.Source) (*ma
 	return mat.NewDense(n, r, data), nil
 }
 
-// RandomSym returns symmetric factors U₀ = SmallRandom(n, r, …) for an n×n
+// RandomSym returns symmetric factors U₀ = α·G (G n×r Gaussian, scaled as scale says) for an n×n
 // problem.
 func RandomSym(n, r int, alpha float64, scale InitScale, src rand.Source) (Factors, error) {
-	u, err := SmallRandom(n, r, alpha, scale, src)
+	u, err := smallRandom(n, r, alpha, scale, src)
 	return Factors{L: u}, err
 }
 
 // RandomAsym returns asymmetric factors L₀ (n1×r, scale alphaL) and R₀
 // (n2×r, scale alphaR), L₀ drawn first.
 func RandomAsym(n1, n2, r int, alphaL, alphaR float64, scale InitScale, src rand.Source) (Factors, error) {
-	l, err := SmallRandom(n1, r, alphaL, scale, src)
+	l, err := smallRandom(n1, r, alphaL, scale, src)
 	if err != nil {
 		return Factors{}, err
 	}
-	rr, err := SmallRandom(n2, r, alphaR, scale, src)
+	rr, err := smallRandom(n2, r, alphaR, scale, src)
 	return Factors{L: l, R: rr}, err
 }
 

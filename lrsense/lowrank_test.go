@@ -14,9 +14,9 @@ func approxProblem(t *testing.T, n1, n2 int, sigma []float64, seed uint64) *Prob
 	var truth *Truth
 	var err error
 	if n1 == n2 {
-		truth, err = NewPSD(n1, sigma, src)
+		truth, err = NewPSDTruth(n1, sigma, src)
 	} else {
-		truth, err = NewLowRank(n1, n2, sigma, src)
+		truth, err = NewLowRankTruth(n1, n2, sigma, src)
 	}
 	if err != nil {
 		t.Fatal(err)
@@ -33,7 +33,7 @@ func TestApproxGDHandStep(t *testing.T) {
 	op, _ := NewIdentity(1, 1)
 	p, _ := FromMeasurements(op, mat.NewVecDense(1, []float64{2}), nil)
 	x := Factors{L: mat.NewDense(1, 1, []float64{1})}
-	g := &ApproxGD{Step: 0.1}
+	g := &ApproxGD{Eta: 0.1}
 	st, err := g.Init(p, x)
 	if err != nil {
 		t.Fatal(err)
@@ -68,8 +68,8 @@ func TestApproxGDMatchesGD(t *testing.T) {
 			x.R.Scale(0.3, x.R)
 		}
 		a, b := x.Clone(), x.Clone()
-		var fast ApproxGD = ApproxGD{Step: 0.1}
-		slow := GD{Step: 0.1}
+		var fast ApproxGD = ApproxGD{Eta: 0.1}
+		slow := GD{Eta: 0.1}
 		sf, _ := fast.Init(p, a)
 		ss, _ := slow.Init(p, b)
 		for it := 0; it < 20; it++ {
@@ -91,17 +91,17 @@ func TestApproxGDAndRiemannianGDConverge(t *testing.T) {
 	// A gapped Σ: the truth plus a small full-rank tail keeps the top-3
 	// eigenspace the truth's.
 	src := NewSource(6)
-	x0, _ := RandomSym(30, 3, 1e-3, RowDim, src)
-	res, err := Solve(p, &ApproxGD{Step: 0.2}, x0, &Settings{MaxIterations: 2000, RelErrTol: 1e-10}, nil)
+	x0, _ := RandomSym(30, 3, 1e-3, StdAlphaOverSqrtRows, src)
+	res, err := Solve(p, &ApproxGD{Eta: 0.2}, x0, &Settings{MaxIterations: 2000, RelErrTol: 1e-10}, nil)
 	if err != nil || res.Status != Converged {
 		t.Fatalf("ApproxGD: %v %v after %d", res.Status, err, res.Stats.Iterations)
 	}
-	if d := SubspaceDist(p.Truth.U, Orthonormalize(res.X.L)); d > 1e-8 {
+	if d := ProjDist(p.Truth.U, Orthonormalize(res.X.L)); d > 1e-8 {
 		t.Errorf("retraction-free eigenspace at distance %v", d)
 	}
 	q0 := Factors{L: Orthonormalize(x0.L)}
-	traj := NewTrajectory(Schedule{}, Loss(), Subspace("dist", p.Truth.U))
-	res, err = Solve(p, &RiemannianGD{Step: 0.3}, q0, &Settings{MaxIterations: 300}, traj)
+	traj := NewTrajectory(Schedule{}, ProjDistMetric("dist", p.Truth.U))
+	res, err = Solve(p, &RiemannianGD{Eta: 0.3}, q0, &Settings{MaxIterations: 300}, traj)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,15 +120,15 @@ func TestApproxGDAndRiemannianGDConverge(t *testing.T) {
 
 func TestLowRankBadParameters(t *testing.T) {
 	p := approxProblem(t, 6, 6, []float64{1}, 1)
-	x, _ := RandomSym(6, 2, 1, RowDim, NewSource(2))
+	x, _ := RandomSym(6, 2, 1, StdAlphaOverSqrtRows, NewSource(2))
 	gauss := recoveryProblem(t, 1, true)
-	xg, _ := RandomSym(20, 2, 1, RowDim, NewSource(2))
+	xg, _ := RandomSym(20, 2, 1, StdAlphaOverSqrtRows, NewSource(2))
 	for name, err := range map[string]error{
 		"ApproxGD step":         solveErr(p, &ApproxGD{}, x, nil),
-		"ApproxGD operator":     solveErr(gauss, &ApproxGD{Step: 0.1}, xg, nil),
-		"RiemannianGD step":     solveErr(p, &RiemannianGD{Step: -1}, Factors{L: Orthonormalize(x.L)}, nil),
-		"RiemannianGD not orth": solveErr(p, &RiemannianGD{Step: 0.1}, x, nil),
-		"RiemannianGD operator": solveErr(gauss, &RiemannianGD{Step: 0.1}, Factors{L: Orthonormalize(xg.L)}, nil),
+		"ApproxGD operator":     solveErr(gauss, &ApproxGD{Eta: 0.1}, xg, nil),
+		"RiemannianGD step":     solveErr(p, &RiemannianGD{Eta: -1}, Factors{L: Orthonormalize(x.L)}, nil),
+		"RiemannianGD not orth": solveErr(p, &RiemannianGD{Eta: 0.1}, x, nil),
+		"RiemannianGD operator": solveErr(gauss, &RiemannianGD{Eta: 0.1}, Factors{L: Orthonormalize(xg.L)}, nil),
 	} {
 		if !errors.Is(err, ErrBadParam) {
 			t.Errorf("%s: %v, want ErrBadParam", name, err)
@@ -158,7 +158,7 @@ func TestOrthonormalize(t *testing.T) {
 			}
 		}
 	}
-	if d := SubspaceDist(q, Orthonormalize(q)); d > 1e-14 {
+	if d := ProjDist(q, Orthonormalize(q)); d > 1e-14 {
 		t.Errorf("orth(Q) moved: %v", d)
 	}
 }
@@ -170,7 +170,7 @@ func TestRiemannianGDHandStep(t *testing.T) {
 	op, _ := NewIdentity(2, 2)
 	p, _ := FromMeasurements(op, mat.NewVecDense(4, []float64{2, 0, 0, 1}), nil)
 	x := Factors{L: mat.NewDense(2, 1, []float64{1 / math.Sqrt2, 1 / math.Sqrt2})}
-	g := &RiemannianGD{Step: 1}
+	g := &RiemannianGD{Eta: 1}
 	st, err := g.Init(p, x)
 	if err != nil {
 		t.Fatal(err)
@@ -193,7 +193,7 @@ func TestRiemannianGDHandStep(t *testing.T) {
 
 func TestNewApproxSym(t *testing.T) {
 	lambda := []float64{2, 1.5, 1, 0.5, 0.4, 0.3, 0.2, 0.1, 0, 0}
-	p, err := NewApproxSym(lambda, 3, NewSource(1))
+	p, err := NewApproxSymProblem(lambda, 3, NewSource(1))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -233,7 +233,7 @@ func TestNewApproxSym(t *testing.T) {
 		t.Errorf("‖Σ_r‖_F off by %v", d)
 	}
 	// Same seed, same problem.
-	q, _ := NewApproxSym(lambda, 3, NewSource(1))
+	q, _ := NewApproxSymProblem(lambda, 3, NewSource(1))
 	if !mat.Equal(p.Y, q.Y) {
 		t.Error("not reproducible from the seed")
 	}
@@ -241,7 +241,7 @@ func TestNewApproxSym(t *testing.T) {
 
 func TestNewApproxAsym(t *testing.T) {
 	s := []float64{3, 2, 1, 0.5, 0.1, 0}
-	p, err := NewApproxAsym(9, 6, s, 2, NewSource(2))
+	p, err := NewApproxAsymProblem(9, 6, s, 2, NewSource(2))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -278,16 +278,16 @@ func TestApproxGDGappedFullRank(t *testing.T) {
 			lambda[i] = 0.6 * float64(40-i) / 37
 		}
 	}
-	p, err := NewApproxSym(lambda, 3, NewSource(3))
+	p, err := NewApproxSymProblem(lambda, 3, NewSource(3))
 	if err != nil {
 		t.Fatal(err)
 	}
-	x0, _ := RandomSym(40, 3, 1e-3, RowDim, NewSource(4))
-	res, err := Solve(p, &ApproxGD{Step: 0.25}, x0, &Settings{MaxIterations: 3000, RelErrTol: 1e-10}, nil)
+	x0, _ := RandomSym(40, 3, 1e-3, StdAlphaOverSqrtRows, NewSource(4))
+	res, err := Solve(p, &ApproxGD{Eta: 0.25}, x0, &Settings{MaxIterations: 3000, RelErrTol: 1e-10}, nil)
 	if err != nil || res.Status != Converged {
 		t.Fatalf("symmetric: %v %v after %d", res.Status, err, res.Stats.Iterations)
 	}
-	if d := SubspaceDist(p.Truth.U, Orthonormalize(res.X.L)); d > 1e-9 {
+	if d := ProjDist(p.Truth.U, Orthonormalize(res.X.L)); d > 1e-9 {
 		t.Errorf("symmetric: subspace distance %v", d)
 	}
 	s := make([]float64, 30)
@@ -298,16 +298,16 @@ func TestApproxGDGappedFullRank(t *testing.T) {
 			s[i] = 0.8 * float64(30-i) / 28
 		}
 	}
-	q, err := NewApproxAsym(40, 30, s, 2, NewSource(5))
+	q, err := NewApproxAsymProblem(40, 30, s, 2, NewSource(5))
 	if err != nil {
 		t.Fatal(err)
 	}
-	y0, _ := RandomAsym(40, 30, 2, 1e-3, 1e-3, RowDim, NewSource(6))
-	res, err = Solve(q, &ApproxGD{Step: 0.25}, y0, &Settings{MaxIterations: 5000, RelErrTol: 1e-10}, nil)
+	y0, _ := RandomAsym(40, 30, 2, 1e-3, 1e-3, StdAlphaOverSqrtRows, NewSource(6))
+	res, err = Solve(q, &ApproxGD{Eta: 0.25}, y0, &Settings{MaxIterations: 5000, RelErrTol: 1e-10}, nil)
 	if err != nil || res.Status != Converged {
 		t.Fatalf("asymmetric: %v %v after %d", res.Status, err, res.Stats.Iterations)
 	}
-	if d := SubspaceDist(q.Truth.V, Orthonormalize(res.X.R)); d > 1e-9 {
+	if d := ProjDist(q.Truth.V, Orthonormalize(res.X.R)); d > 1e-9 {
 		t.Errorf("asymmetric: right subspace distance %v", d)
 	}
 }
@@ -315,22 +315,22 @@ func TestApproxGDGappedFullRank(t *testing.T) {
 func TestNewApproxBadParameters(t *testing.T) {
 	src := NewSource(1)
 	for name, err := range map[string]error{
-		"r = 0":          func() error { _, e := NewApproxSym([]float64{2, 1}, 0, src); return e }(),
-		"r > n":          func() error { _, e := NewApproxSym([]float64{2, 1}, 3, src); return e }(),
-		"increasing":     func() error { _, e := NewApproxSym([]float64{1, 2, 0}, 1, src); return e }(),
-		"no gap":         func() error { _, e := NewApproxSym([]float64{2, 1, 1}, 2, src); return e }(),
-		"negative":       func() error { _, e := NewApproxSym([]float64{2, -1}, 1, src); return e }(),
-		"NaN":            func() error { _, e := NewApproxSym([]float64{math.NaN(), 1}, 1, src); return e }(),
-		"asym length":    func() error { _, e := NewApproxAsym(4, 3, []float64{3, 2}, 1, src); return e }(),
-		"asym no gap":    func() error { _, e := NewApproxAsym(4, 3, []float64{3, 3, 1}, 1, src); return e }(),
-		"asym bad sizes": func() error { _, e := NewApproxAsym(0, 3, nil, 1, src); return e }(),
+		"r = 0":          func() error { _, e := NewApproxSymProblem([]float64{2, 1}, 0, src); return e }(),
+		"r > n":          func() error { _, e := NewApproxSymProblem([]float64{2, 1}, 3, src); return e }(),
+		"increasing":     func() error { _, e := NewApproxSymProblem([]float64{1, 2, 0}, 1, src); return e }(),
+		"no gap":         func() error { _, e := NewApproxSymProblem([]float64{2, 1, 1}, 2, src); return e }(),
+		"negative":       func() error { _, e := NewApproxSymProblem([]float64{2, -1}, 1, src); return e }(),
+		"NaN":            func() error { _, e := NewApproxSymProblem([]float64{math.NaN(), 1}, 1, src); return e }(),
+		"asym length":    func() error { _, e := NewApproxAsymProblem(4, 3, []float64{3, 2}, 1, src); return e }(),
+		"asym no gap":    func() error { _, e := NewApproxAsymProblem(4, 3, []float64{3, 3, 1}, 1, src); return e }(),
+		"asym bad sizes": func() error { _, e := NewApproxAsymProblem(0, 3, nil, 1, src); return e }(),
 	} {
 		if !errors.Is(err, ErrBadParam) {
 			t.Errorf("%s: %v, want ErrBadParam", name, err)
 		}
 	}
 	// Identical top eigenvalues are fine when there is a gap after them.
-	if _, err := NewApproxSym([]float64{2, 2, 2, 1}, 3, src); err != nil {
+	if _, err := NewApproxSymProblem([]float64{2, 2, 2, 1}, 3, src); err != nil {
 		t.Errorf("identical top: %v", err)
 	}
 }
@@ -390,11 +390,11 @@ func BenchmarkApproxSteps(b *testing.B) {
 			lambda[i] = 0.5 * float64(99-i) / 94
 		}
 	}
-	p, _ := NewApproxSym(lambda, 5, NewSource(1))
-	x0, _ := RandomSym(100, 5, 1, RowDim, NewSource(2))
+	p, _ := NewApproxSymProblem(lambda, 5, NewSource(1))
+	x0, _ := RandomSym(100, 5, 1, StdAlphaOverSqrtRows, NewSource(2))
 	b.Run("GD", func(b *testing.B) {
 		x := x0.Clone()
-		g := &ApproxGD{Step: 1e-9}
+		g := &ApproxGD{Eta: 1e-9}
 		g.Init(p, x)
 		for i := 0; i < b.N; i++ {
 			g.Iterate(x)
@@ -402,7 +402,7 @@ func BenchmarkApproxSteps(b *testing.B) {
 	})
 	b.Run("RGD", func(b *testing.B) {
 		x := Factors{L: Orthonormalize(x0.L)}
-		g := &RiemannianGD{Step: 1e-9}
+		g := &RiemannianGD{Eta: 1e-9}
 		g.Init(p, x)
 		for i := 0; i < b.N; i++ {
 			g.Iterate(x)

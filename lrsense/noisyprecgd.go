@@ -22,12 +22,15 @@ import (
 // start λ_0 = ‖𝒜(X_0) − y‖ (PrecGD's λ_0, Lambda0 = 0) and any value of β are
 // this package's choices, not constants taken from the paper.
 //
-// Step.Loss and Step.GradNorm are those of ScaledGD. When λ_t decays to 0
+// Measures.Loss and Measures.GradNorm are those of ScaledGD. When λ_t decays to 0
 // and a factor loses column rank, Iterate returns NaN measures (Solve stops
 // with NonFinite), as ScaledGD with λ = 0 does.
+//
+// Cost: that of ScaledGD, plus one pass in Init when λ_0 is taken from the
+// residual (Lambda0 = 0): T + 2 fused passes for T steps.
 type NoisyPrecGD struct {
-	// Step is η; it must be positive and finite.
-	Step float64
+	// Eta is η; it must be positive and finite.
+	Eta float64
 	// Beta is the decay β ∈ (0, 1] of the damping.
 	Beta float64
 	// Lambda0 is λ_0 ≥ 0; 0 means the residual norm ‖𝒜(X_0) − y‖ at the
@@ -42,12 +45,12 @@ type NoisyPrecGD struct {
 func (g *NoisyPrecGD) Damping() float64 { return g.lambda }
 
 // Init checks the parameters, sets λ_0 and evaluates f at x.
-func (g *NoisyPrecGD) Init(p *Problem, x Factors) (Step, error) {
+func (g *NoisyPrecGD) Init(p *Problem, x Factors) (Measures, error) {
 	if !(g.Beta > 0 && g.Beta <= 1) {
-		return Step{}, badParam("NoisyPrecGD decay β must be in (0, 1], got %v", g.Beta)
+		return Measures{}, badParam("NoisyPrecGD decay β must be in (0, 1], got %v", g.Beta)
 	}
 	if !(g.Lambda0 >= 0) || math.IsInf(g.Lambda0, 0) {
-		return Step{}, badParam("NoisyPrecGD λ₀ must be finite and ≥ 0, got %v", g.Lambda0)
+		return Measures{}, badParam("NoisyPrecGD λ₀ must be finite and ≥ 0, got %v", g.Lambda0)
 	}
 	g.lambda = g.Lambda0
 	if g.lambda == 0 {
@@ -55,14 +58,14 @@ func (g *NoisyPrecGD) Init(p *Problem, x Factors) (Step, error) {
 		n1, n2 := p.Dims()
 		checkFactors(x, n1, n2)
 		ls.Eval(nil, x)
-		g.lambda = mat.Norm(ls.Residual(), 2)
+		g.lambda = mat.Norm(ls.residual(), 2)
 	}
-	g.sgd = ScaledGD{Step: g.Step, Lambda: g.lambda}
+	g.sgd = ScaledGD{Eta: g.Eta, Lambda: g.lambda}
 	return g.sgd.Init(p, x)
 }
 
 // Iterate takes one step with damping λ_t and sets λ_{t+1} = β·λ_t.
-func (g *NoisyPrecGD) Iterate(x Factors) (Step, error) {
+func (g *NoisyPrecGD) Iterate(x Factors) (Measures, error) {
 	g.sgd.Lambda = g.lambda
 	st, err := g.sgd.Iterate(x)
 	g.lambda *= g.Beta

@@ -41,7 +41,7 @@ func TestNoisyPrecGDSteps(t *testing.T) {
 	}
 	l1, r1 := step(x.L, g, x.R), step(x.R, g.T(), x.L)
 
-	n := &NoisyPrecGD{Step: eta, Beta: beta}
+	n := &NoisyPrecGD{Eta: eta, Beta: beta}
 	y := x.Clone()
 	if _, err := n.Init(p, y); err != nil {
 		t.Fatal(err)
@@ -59,7 +59,7 @@ func TestNoisyPrecGDSteps(t *testing.T) {
 	}
 
 	z := x.Clone()
-	s := &ScaledGD{Step: eta, Lambda: lam0}
+	s := &ScaledGD{Eta: eta, Lambda: lam0}
 	if _, err := s.Init(p, z); err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +72,7 @@ func TestNoisyPrecGDSteps(t *testing.T) {
 
 func TestNoisyPrecGDConverges(t *testing.T) {
 	p, x0 := apgdProblem(t, 5, nil)
-	res, err := Solve(p, &NoisyPrecGD{Step: 0.5, Beta: 0.9}, x0, &Settings{MaxIterations: 2000, RelErrTol: 1e-8}, nil)
+	res, err := Solve(p, &NoisyPrecGD{Eta: 0.5, Beta: 0.9}, x0, &Settings{MaxIterations: 2000, RelErrTol: 1e-8}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,9 +84,9 @@ func TestNoisyPrecGDConverges(t *testing.T) {
 func TestNoisyPrecGDBadParameters(t *testing.T) {
 	p, x0 := apgdProblem(t, 1, nil)
 	for _, n := range []*NoisyPrecGD{
-		{Step: 0.5}, {Step: 0.5, Beta: 1.5}, {Step: 0.5, Beta: math.NaN()},
-		{Step: 0.5, Beta: 0.9, Lambda0: -1}, {Step: 0.5, Beta: 0.9, Lambda0: math.Inf(1)},
-		{Step: 0, Beta: 0.9}, {Step: math.Inf(1), Beta: 0.9},
+		{Eta: 0.5}, {Eta: 0.5, Beta: 1.5}, {Eta: 0.5, Beta: math.NaN()},
+		{Eta: 0.5, Beta: 0.9, Lambda0: -1}, {Eta: 0.5, Beta: 0.9, Lambda0: math.Inf(1)},
+		{Eta: 0, Beta: 0.9}, {Eta: math.Inf(1), Beta: 0.9},
 	} {
 		if _, err := n.Init(p, x0); !errors.Is(err, ErrBadParam) {
 			t.Errorf("%+v: error %v, want ErrBadParam", *n, err)

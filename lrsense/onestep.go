@@ -8,14 +8,14 @@ import (
 
 // Defaults of OneStep's tolerances.
 const (
-	// DefaultOneStepEigTol is the relative eigenvalue cutoff of FᵀF below
+	// defaultOneStepEigTol is the relative eigenvalue cutoff of FᵀF below
 	// which OneStep leaves a direction untouched.
-	DefaultOneStepEigTol = 1e-12
-	// DefaultOneStepRankTol is the relative singular-value cutoff that,
+	defaultOneStepEigTol = 1e-12
+	// defaultOneStepRankTol is the relative singular-value cutoff that,
 	// with the loss-based cutoff described at OneStep, decides which
 	// singular values of FGᵀ count as fitted signal when β is chosen
 	// automatically.
-	DefaultOneStepRankTol = 1e-2
+	defaultOneStepRankTol = 1e-2
 )
 
 // OneStep is asymmetric factored gradient descent with the one-step
@@ -77,21 +77,24 @@ const (
 // cut (F = 0), or the automatic β is 0 (FGᵀ = 0), the step is skipped and
 // StepAt still reports t.
 //
-// OneStep works on asymmetric factors only; its Step.Loss and
-// Step.GradNorm are those of GD.
+// OneStep works on asymmetric factors only; its Measures.Loss and
+// Measures.GradNorm are those of GD.
+//
+// Cost: that of GD, T + 1 fused passes for T steps (the rebalancing reuses
+// the last one).
 type OneStep struct {
-	// Step is η > 0.
-	Step float64
+	// Eta is η > 0.
+	Eta float64
 	// LossThreshold > 0 triggers the rebalancing at the first iterate
 	// with loss ≤ LossThreshold.
 	LossThreshold float64
 	// Beta is β > 0, or 0 for the automatic choice described above.
 	Beta float64
 	// RankTol in [0, 1) is the relative cutoff σ_i ≥ RankTol·σ₁ of the
-	// automatic β; 0 means DefaultOneStepRankTol.
+	// automatic β; 0 means 1e-2.
 	RankTol float64
 	// EigTol in [0, 1) is the relative eigenvalue cutoff of FᵀF; 0 means
-	// DefaultOneStepEigTol.
+	// 1e-12.
 	EigTol float64
 
 	gd     GD
@@ -103,23 +106,23 @@ type OneStep struct {
 
 // Init checks the parameters and x (asymmetric factors) and evaluates the
 // loss and gradient at x. It does not rebalance: that happens in Iterate.
-func (o *OneStep) Init(p *Problem, x Factors) (Step, error) {
+func (o *OneStep) Init(p *Problem, x Factors) (Measures, error) {
 	switch {
 	case x.Sym():
-		return Step{}, badParam("OneStep needs asymmetric factors (R not nil)")
+		return Measures{}, badParam("OneStep needs asymmetric factors (R not nil)")
 	case !(o.LossThreshold > 0) || math.IsInf(o.LossThreshold, 0):
-		return Step{}, badParam("OneStep loss threshold must be positive and finite, got %v", o.LossThreshold)
+		return Measures{}, badParam("OneStep loss threshold must be positive and finite, got %v", o.LossThreshold)
 	case o.Beta < 0 || math.IsInf(o.Beta, 0) || math.IsNaN(o.Beta):
-		return Step{}, badParam("OneStep β must be ≥ 0 and finite (0: automatic), got %v", o.Beta)
+		return Measures{}, badParam("OneStep β must be ≥ 0 and finite (0: automatic), got %v", o.Beta)
 	case !(o.RankTol >= 0 && o.RankTol < 1):
-		return Step{}, badParam("OneStep RankTol must be in [0, 1), got %v", o.RankTol)
+		return Measures{}, badParam("OneStep RankTol must be in [0, 1), got %v", o.RankTol)
 	case !(o.EigTol >= 0 && o.EigTol < 1):
-		return Step{}, badParam("OneStep EigTol must be in [0, 1), got %v", o.EigTol)
+		return Measures{}, badParam("OneStep EigTol must be in [0, 1), got %v", o.EigTol)
 	}
-	o.gd = GD{Step: o.Step}
+	o.gd = GD{Eta: o.Eta}
 	st, err := o.gd.Init(p, x)
 	if err != nil {
-		return Step{}, err
+		return Measures{}, err
 	}
 	o.t, o.loss, o.stepAt, o.beta = 0, st.Loss, -1, math.NaN()
 	return st, nil
@@ -134,7 +137,7 @@ func (o *OneStep) BetaUsed() float64 { return o.beta }
 
 // Iterate rebalances x first if the trigger fires at the current iterate,
 // then takes one GD step and evaluates the new iterate.
-func (o *OneStep) Iterate(x Factors) (Step, error) {
+func (o *OneStep) Iterate(x Factors) (Measures, error) {
 	if o.stepAt < 0 && o.loss <= o.LossThreshold {
 		o.stepAt = o.t
 		if o.rebalance(x) {
@@ -164,7 +167,7 @@ func (o *OneStep) rebalance(x Factors) bool {
 	lmax := lambda[k-1]
 	tol := o.EigTol
 	if tol == 0 {
-		tol = DefaultOneStepEigTol
+		tol = defaultOneStepEigTol
 	}
 	if !(lmax > 0) {
 		return false
@@ -228,7 +231,7 @@ func (o *OneStep) signalFloor(r *mat.Dense, vecs *mat.Dense, sqrtL []float64, cu
 	top := math.Sqrt(math.Max(ev[k-1], 0))
 	tol := o.RankTol
 	if tol == 0 {
-		tol = DefaultOneStepRankTol
+		tol = defaultOneStepRankTol
 	}
 	cut = math.Max(cut, tol*top)
 	floor := top

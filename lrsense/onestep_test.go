@@ -30,7 +30,7 @@ func TestOneStepHandChecked(t *testing.T) {
 		L: mat.NewDense(2, 2, []float64{2, 0, 0, 1}),
 		R: mat.NewDense(2, 2, []float64{1, 0, 1, 1}),
 	}
-	o := &OneStep{Step: 0.1, LossThreshold: 3, Beta: 1}
+	o := &OneStep{Eta: 0.1, LossThreshold: 3, Beta: 1}
 	st, err := o.Init(p, x)
 	if err != nil {
 		t.Fatal(err)
@@ -62,7 +62,7 @@ func TestOneStepHandChecked(t *testing.T) {
 		t.Fatal(err)
 	}
 	var gd GD
-	gd.Step = 0.1
+	gd.Eta = 0.1
 	if _, err := gd.Init(p, before); err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +98,7 @@ func TestOneStepRebalance(t *testing.T) {
 		x := Factors{L: f, R: g}
 		var before mat.Dense
 		x.ProductTo(&before)
-		o := &OneStep{Beta: tc.beta, Step: 1, LossThreshold: 1}
+		o := &OneStep{Beta: tc.beta, Eta: 1, LossThreshold: 1}
 		if !o.rebalance(x) {
 			t.Fatalf("%s: rebalance skipped", tc.name)
 		}
@@ -124,7 +124,7 @@ func TestOneStepRebalance(t *testing.T) {
 
 	// F = 0: nothing to rebalance.
 	x := Factors{L: mat.NewDense(4, 2, nil), R: randDense(3, 2, rnd)}
-	o := &OneStep{Beta: 1, Step: 1, LossThreshold: 1}
+	o := &OneStep{Beta: 1, Eta: 1, LossThreshold: 1}
 	if o.rebalance(x) {
 		t.Errorf("rebalance of F = 0 reported a step")
 	}
@@ -145,7 +145,7 @@ func oneStepProblem(t *testing.T) (*Problem, *Truth, Factors) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	truth, err := NewPSD(10, []float64{1, 0.5}, src)
+	truth, err := NewPSDTruth(10, []float64{1, 0.5}, src)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +153,7 @@ func oneStepProblem(t *testing.T) (*Problem, *Truth, Factors) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	x0, err := RandomAsym(10, 10, 4, 0.05, 0.05/3, RowDim, NewSource(12))
+	x0, err := RandomAsym(10, 10, 4, 0.05, 0.05/3, StdAlphaOverSqrtRows, NewSource(12))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,8 +169,8 @@ func TestOneStepConverges(t *testing.T) {
 	p, truth, x0 := oneStepProblem(t)
 	const eta = 0.25
 	s := &Settings{MaxIterations: 20000, RelErrTol: 1e-8}
-	o := &OneStep{Step: eta, LossThreshold: 1e-4}
-	trOne := NewTrajectory(Schedule{}, RelErr())
+	o := &OneStep{Eta: eta, LossThreshold: 1e-4}
+	trOne := NewTrajectory(Schedule{})
 	resOne, err := Solve(p, o, x0, s, trOne)
 	if err != nil {
 		t.Fatal(err)
@@ -179,8 +179,8 @@ func TestOneStepConverges(t *testing.T) {
 		t.Fatalf("OneStep: status %v after %d iterations", resOne.Status, resOne.Stats.Iterations)
 	}
 	// GD gets 3× OneStep's budget.
-	trGD := NewTrajectory(Schedule{}, RelErr())
-	resGD, err := Solve(p, &GD{Step: eta}, x0,
+	trGD := NewTrajectory(Schedule{})
+	resGD, err := Solve(p, &GD{Eta: eta}, x0,
 		&Settings{MaxIterations: 3 * resOne.Stats.Iterations, RelErrTol: 1e-8}, trGD)
 	if err != nil {
 		t.Fatal(err)
@@ -214,28 +214,28 @@ func TestOneStepConverges(t *testing.T) {
 
 func TestOneStepBadParams(t *testing.T) {
 	p, _, x0 := oneStepProblem(t)
-	good := OneStep{Step: 0.1, LossThreshold: 1e-3}
+	good := OneStep{Eta: 0.1, LossThreshold: 1e-3}
 	if _, err := (&good).Init(p, x0); err != nil {
 		t.Fatalf("good parameters: %v", err)
 	}
 	nan, inf := math.NaN(), math.Inf(1)
 	for name, o := range map[string]OneStep{
 		"step 0":           {LossThreshold: 1e-3},
-		"step NaN":         {Step: nan, LossThreshold: 1e-3},
-		"step Inf":         {Step: inf, LossThreshold: 1e-3},
-		"threshold 0":      {Step: 0.1},
-		"threshold < 0":    {Step: 0.1, LossThreshold: -1},
-		"threshold NaN":    {Step: 0.1, LossThreshold: nan},
-		"threshold Inf":    {Step: 0.1, LossThreshold: inf},
-		"beta < 0":         {Step: 0.1, LossThreshold: 1e-3, Beta: -1},
-		"beta NaN":         {Step: 0.1, LossThreshold: 1e-3, Beta: nan},
-		"beta Inf":         {Step: 0.1, LossThreshold: 1e-3, Beta: inf},
-		"rank tol 1":       {Step: 0.1, LossThreshold: 1e-3, RankTol: 1},
-		"rank tol < 0":     {Step: 0.1, LossThreshold: 1e-3, RankTol: -0.1},
-		"rank tol NaN":     {Step: 0.1, LossThreshold: 1e-3, RankTol: nan},
-		"eig tol 1":        {Step: 0.1, LossThreshold: 1e-3, EigTol: 1},
-		"eig tol NaN":      {Step: 0.1, LossThreshold: 1e-3, EigTol: nan},
-		"eig tol negative": {Step: 0.1, LossThreshold: 1e-3, EigTol: -1e-3},
+		"step NaN":         {Eta: nan, LossThreshold: 1e-3},
+		"step Inf":         {Eta: inf, LossThreshold: 1e-3},
+		"threshold 0":      {Eta: 0.1},
+		"threshold < 0":    {Eta: 0.1, LossThreshold: -1},
+		"threshold NaN":    {Eta: 0.1, LossThreshold: nan},
+		"threshold Inf":    {Eta: 0.1, LossThreshold: inf},
+		"beta < 0":         {Eta: 0.1, LossThreshold: 1e-3, Beta: -1},
+		"beta NaN":         {Eta: 0.1, LossThreshold: 1e-3, Beta: nan},
+		"beta Inf":         {Eta: 0.1, LossThreshold: 1e-3, Beta: inf},
+		"rank tol 1":       {Eta: 0.1, LossThreshold: 1e-3, RankTol: 1},
+		"rank tol < 0":     {Eta: 0.1, LossThreshold: 1e-3, RankTol: -0.1},
+		"rank tol NaN":     {Eta: 0.1, LossThreshold: 1e-3, RankTol: nan},
+		"eig tol 1":        {Eta: 0.1, LossThreshold: 1e-3, EigTol: 1},
+		"eig tol NaN":      {Eta: 0.1, LossThreshold: 1e-3, EigTol: nan},
+		"eig tol negative": {Eta: 0.1, LossThreshold: 1e-3, EigTol: -1e-3},
 	} {
 		if _, err := o.Init(p, x0); !errors.Is(err, ErrBadParam) {
 			t.Errorf("%s: err = %v, want ErrBadParam", name, err)
@@ -272,7 +272,7 @@ func TestOneStepAutoBeta(t *testing.T) {
 		g.Set(j, j, s)
 	}
 	x := Factors{L: f, R: g}
-	o := &OneStep{Step: 0.1, LossThreshold: 1e-3}
+	o := &OneStep{Eta: 0.1, LossThreshold: 1e-3}
 	st, err := o.Init(p, x)
 	if err != nil {
 		t.Fatal(err)

@@ -1,8 +1,6 @@
 package lrsense
 
 import (
-	"errors"
-	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -27,18 +25,18 @@ type Operator interface {
 	AdjointTo(dst *mat.Dense, y mat.Vector)
 }
 
-// ResidualAdjointer is implemented by operators that compute the residual
-// r = 𝒜(x) − y and g = 𝒜*(r) in one pass. ResidualAdjointTo uses it when
+// residualAdjointer is implemented by operators that compute the residual
+// r = 𝒜(x) − y and g = 𝒜*(r) in one pass. residualAdjointTo uses it when
 // it is there.
-type ResidualAdjointer interface {
+type residualAdjointer interface {
 	ResidualAdjointTo(g *mat.Dense, r *mat.VecDense, x mat.Matrix, y mat.Vector)
 }
 
-// ResidualAdjointTo stores r = 𝒜(x) − y in r and g = 𝒜*(r) in g, the pass
+// residualAdjointTo stores r = 𝒜(x) − y in r and g = 𝒜*(r) in g, the pass
 // over the operator that every first-order method makes once per iteration.
 // It uses the operator's fused method when it has one.
-func ResidualAdjointTo(op Operator, g *mat.Dense, r *mat.VecDense, x mat.Matrix, y mat.Vector) {
-	if f, ok := op.(ResidualAdjointer); ok {
+func residualAdjointTo(op Operator, g *mat.Dense, r *mat.VecDense, x mat.Matrix, y mat.Vector) {
+	if f, ok := op.(residualAdjointer); ok {
 		f.ResidualAdjointTo(g, r, x, y)
 		return
 	}
@@ -51,90 +49,10 @@ func ResidualAdjointTo(op Operator, g *mat.Dense, r *mat.VecDense, x mat.Matrix,
 	op.AdjointTo(g, r)
 }
 
-// Sizer is implemented by operators that can report how many bytes their
+// sizer is implemented by operators that can report how many bytes their
 // stored measurement data occupies.
-type Sizer interface {
+type sizer interface {
 	Bytes() int
-}
-
-// ErrBadParam is wrapped by every error about a parameter value, so that a
-// caller can test errors.Is(err, ErrBadParam).
-var ErrBadParam = errors.New("lrsense: bad parameter")
-
-func badParam(format string, args ...any) error {
-	return fmt.Errorf("%w: "+format, append([]any{ErrBadParam}, args...)...)
-}
-
-func errShape(what string, r, c, wantR, wantC int) string {
-	return fmt.Sprintf("lrsense: %s is %d×%d, want %d×%d", what, r, c, wantR, wantC)
-}
-
-func errLen(what string, n, want int) string {
-	return fmt.Sprintf("lrsense: %s has length %d, want %d", what, n, want)
-}
-
-// checkMatrix panics unless x is r×c.
-func checkMatrix(what string, x mat.Matrix, r, c int) {
-	if xr, xc := x.Dims(); xr != r || xc != c {
-		panic(errShape(what, xr, xc, r, c))
-	}
-}
-
-// prepVec resizes an empty dst to n and panics if a non-empty dst has
-// another length.
-func prepVec(dst *mat.VecDense, n int) {
-	if dst.IsEmpty() {
-		dst.ReuseAsVec(n)
-		return
-	}
-	if dst.Len() != n {
-		panic(errLen("dst", dst.Len(), n))
-	}
-}
-
-// prepDense resizes an empty dst to r×c and panics if a non-empty dst has
-// another shape.
-func prepDense(dst *mat.Dense, r, c int) {
-	if dst.IsEmpty() {
-		dst.ReuseAs(r, c)
-		return
-	}
-	checkMatrix("dst", dst, r, c)
-}
-
-// rowMajor returns the entries of x in row-major order, without copying
-// when x is a contiguous *mat.Dense.
-func rowMajor(x mat.Matrix, buf []float64) []float64 {
-	r, c := x.Dims()
-	if d, ok := x.(*mat.Dense); ok {
-		raw := d.RawMatrix()
-		if raw.Stride == c {
-			return raw.Data[:r*c]
-		}
-	}
-	buf = buf[:0]
-	for i := 0; i < r; i++ {
-		for j := 0; j < c; j++ {
-			buf = append(buf, x.At(i, j))
-		}
-	}
-	return buf
-}
-
-// vecData returns the entries of v, without copying when v is a
-// contiguous *mat.VecDense.
-func vecData(v mat.Vector) []float64 {
-	if d, ok := v.(*mat.VecDense); ok {
-		raw := d.RawVector()
-		if raw.Inc == 1 {
-			return raw.Data[:d.Len()]
-		}
-	}
-	out := make([]float64, v.Len())
-	for i := range out {
-		out[i] = v.AtVec(i)
-	}
-	return out
 }
 
 // Identity is full observation: 𝒜(Z) = vec(Z) in row-major order, so

@@ -23,14 +23,17 @@ import "math"
 // deviation σ per measurement the residual, and hence λ_t, levels off near
 // σ√m instead of going to zero.
 //
-// Step.Loss is f and Step.GradNorm the norm of the plain gradient at the
+// Measures.Loss is f and Measures.GradNorm the norm of the plain gradient at the
 // new iterate. If λ_t = 0 and a factor lacks full column rank (only at an
 // exact fit), Init returns an error wrapping ErrBadParam, or, during the
 // run, Iterate leaves x unchanged and returns NaN measures (Solve stops with
 // NonFinite).
+//
+// Cost: one fused pass over the operator (one apply and one adjoint, see
+// Stats) per step and one in Init, so a run of T steps makes T + 1 of each.
 type PrecGD struct {
-	// Step is η; it must be positive and finite.
-	Step float64
+	// Eta is η; it must be positive and finite.
+	Eta float64
 	// Scale multiplies the residual norm in λ_t; it must be finite and
 	// ≥ 0, and 0 means 1 (the convention of Zhang et al.).
 	Scale float64
@@ -50,21 +53,21 @@ func (g *PrecGD) Damping() float64 { return g.scale() * g.pc.residualNorm() }
 
 // Init checks the parameters and that the preconditioner is positive
 // definite at x, and evaluates f and its gradient at x.
-func (g *PrecGD) Init(p *Problem, x Factors) (Step, error) {
-	if !(g.Step > 0) || math.IsInf(g.Step, 0) {
-		return Step{}, badParam("PrecGD step must be positive and finite, got %v", g.Step)
+func (g *PrecGD) Init(p *Problem, x Factors) (Measures, error) {
+	if !(g.Eta > 0) || math.IsInf(g.Eta, 0) {
+		return Measures{}, badParam("PrecGD step must be positive and finite, got %v", g.Eta)
 	}
 	if !(g.Scale >= 0) || math.IsInf(g.Scale, 0) {
-		return Step{}, badParam("PrecGD damping scale must be finite and ≥ 0, got %v", g.Scale)
+		return Measures{}, badParam("PrecGD damping scale must be finite and ≥ 0, got %v", g.Scale)
 	}
 	st := g.pc.init(p, x)
 	if !g.pc.factorize(x, g.Damping()) {
-		return Step{}, badParam("PrecGD: XᵀX + λ₀I is not positive definite at the starting point (λ₀ = %v)", g.Damping())
+		return Measures{}, badParam("PrecGD: XᵀX + λ₀I is not positive definite at the starting point (λ₀ = %v)", g.Damping())
 	}
 	return st, nil
 }
 
 // Iterate takes one PrecGD step from x and evaluates the new iterate.
-func (g *PrecGD) Iterate(x Factors) (Step, error) {
-	return g.pc.step(x, g.Step, g.Damping()), nil
+func (g *PrecGD) Iterate(x Factors) (Measures, error) {
+	return g.pc.step(x, g.Eta, g.Damping()), nil
 }

@@ -15,7 +15,7 @@ import (
 func TestPrecGDHandStepSym(t *testing.T) {
 	p := identityProblem(t, mat.NewDense(2, 2, []float64{2, 0, 0, 0}), true)
 	x := Factors{L: mat.NewDense(2, 1, []float64{1, 1})}
-	m := &PrecGD{Step: 0.5}
+	m := &PrecGD{Eta: 0.5}
 	if _, err := m.Init(p, x); err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +41,7 @@ func TestPrecGDHandStepSym(t *testing.T) {
 func TestPrecGDHandStepAsym(t *testing.T) {
 	p := identityProblem(t, mat.NewDense(2, 2, nil), false)
 	x := Factors{L: eye(2), R: mat.NewDense(2, 2, []float64{1, 1, 0, 1})}
-	m := &PrecGD{Step: 0.5, Scale: 1 / math.Sqrt(3)}
+	m := &PrecGD{Eta: 0.5, Scale: 1 / math.Sqrt(3)}
 	if _, err := m.Init(p, x); err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +62,7 @@ func TestPrecGDConverges(t *testing.T) {
 	for _, sym := range []bool{true, false} {
 		p := precondProblem(t, sym)
 		x0 := precondInit(t, sym, 1e-9)
-		res, err := Solve(p, &PrecGD{Step: 0.5}, x0, &Settings{MaxIterations: 400, RelErrTol: 1e-10}, nil)
+		res, err := Solve(p, &PrecGD{Eta: 0.5}, x0, &Settings{MaxIterations: 400, RelErrTol: 1e-10}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -77,13 +77,13 @@ func TestPrecGDBadParameters(t *testing.T) {
 	p := precondProblem(t, true)
 	x0 := precondInit(t, true, 1e-3)
 	for _, m := range []*PrecGD{
-		{Step: 0},
-		{Step: -0.5},
-		{Step: math.Inf(1)},
-		{Step: math.NaN()},
-		{Step: 0.5, Scale: -1},
-		{Step: 0.5, Scale: math.NaN()},
-		{Step: 0.5, Scale: math.Inf(1)},
+		{Eta: 0},
+		{Eta: -0.5},
+		{Eta: math.Inf(1)},
+		{Eta: math.NaN()},
+		{Eta: 0.5, Scale: -1},
+		{Eta: 0.5, Scale: math.NaN()},
+		{Eta: 0.5, Scale: math.Inf(1)},
 	} {
 		if _, err := m.Init(p, x0); !errors.Is(err, ErrBadParam) {
 			t.Errorf("%+v: Init error %v, want ErrBadParam", *m, err)
@@ -91,12 +91,12 @@ func TestPrecGDBadParameters(t *testing.T) {
 	}
 	// U₀ = 0 is a fine start while the residual is not zero (λ₀ > 0)...
 	zero := Factors{L: mat.NewDense(20, 4, nil)}
-	if _, err := (&PrecGD{Step: 0.5}).Init(p, zero); err != nil {
+	if _, err := (&PrecGD{Eta: 0.5}).Init(p, zero); err != nil {
 		t.Errorf("U₀ = 0 with y ≠ 0: %v", err)
 	}
 	// ...but not at an exact fit, where λ₀ = 0 and UᵀU = 0.
 	q := identityProblem(t, mat.NewDense(3, 3, nil), false)
-	if _, err := (&PrecGD{Step: 0.5}).Init(q, Factors{L: mat.NewDense(3, 2, nil)}); !errors.Is(err, ErrBadParam) {
+	if _, err := (&PrecGD{Eta: 0.5}).Init(q, Factors{L: mat.NewDense(3, 2, nil)}); !errors.Is(err, ErrBadParam) {
 		t.Errorf("U₀ = 0 with y = 0: error %v, want ErrBadParam", err)
 	}
 }
@@ -107,7 +107,7 @@ func TestPrecGDBadParameters(t *testing.T) {
 func TestPrecGDScaleHalfIsSqrtLoss(t *testing.T) {
 	p := precondProblem(t, true)
 	x := precondInit(t, true, 1e-2)
-	m := &PrecGD{Step: 0.5, Scale: 0.5}
+	m := &PrecGD{Eta: 0.5, Scale: 0.5}
 	st, err := m.Init(p, x)
 	if err != nil {
 		t.Fatal(err)

@@ -78,13 +78,13 @@ func (t *Truth) Factor() *mat.Dense {
 	return &f
 }
 
-// Haar returns an n×r matrix with orthonormal columns distributed
-// uniformly (Haar) on the Stiefel manifold: the Q of a QR factorization of
+// haar returns an n×r matrix with orthonormal columns distributed
+// uniformly (haar) on the Stiefel manifold: the Q of a QR factorization of
 // a Gaussian matrix, with signs fixed so that R has a positive diagonal.
 // It panics if r > n or r < 1.
-func Haar(n, r int, src rand.Source) *mat.Dense {
+func haar(n, r int, src rand.Source) *mat.Dense {
 	if r < 1 || r > n {
-		panic("lrsense: Haar needs 1 ≤ r ≤ n")
+		panic("lrsense: haar needs 1 ≤ r ≤ n")
 	}
 	rnd := rand.New(src)
 	g := mat.NewDense(n, r, nil)
@@ -110,28 +110,28 @@ func Haar(n, r int, src rand.Source) *mat.Dense {
 	return out
 }
 
-// NewPSD returns a PSD truth X⋆ = U diag(sigma) Uᵀ of size n×n with a
+// NewPSDTruth returns a PSD truth X⋆ = U diag(sigma) Uᵀ of size n×n with a
 // Haar-random U. It returns an error wrapping ErrBadParam if sigma is empty,
 // longer than n, or has a negative or non-finite value.
-func NewPSD(n int, sigma []float64, src rand.Source) (*Truth, error) {
+func NewPSDTruth(n int, sigma []float64, src rand.Source) (*Truth, error) {
 	if err := checkSigma(n, n, sigma); err != nil {
 		return nil, err
 	}
-	u := Haar(n, len(sigma), src)
+	u := haar(n, len(sigma), src)
 	t := &Truth{U: u, V: u, Sigma: append([]float64(nil), sigma...)}
 	t.X = lowRankProduct(u, u, sigma)
 	return t, nil
 }
 
-// NewLowRank returns an n1×n2 truth X⋆ = U diag(sigma) Vᵀ with independent
+// NewLowRankTruth returns an n1×n2 truth X⋆ = U diag(sigma) Vᵀ with independent
 // Haar-random U and V (U drawn first). It returns an error wrapping
-// ErrBadParam for the same bad sigma as NewPSD.
-func NewLowRank(n1, n2 int, sigma []float64, src rand.Source) (*Truth, error) {
+// ErrBadParam for the same bad sigma as NewPSDTruth.
+func NewLowRankTruth(n1, n2 int, sigma []float64, src rand.Source) (*Truth, error) {
 	if err := checkSigma(n1, n2, sigma); err != nil {
 		return nil, err
 	}
-	u := Haar(n1, len(sigma), src)
-	v := Haar(n2, len(sigma), src)
+	u := haar(n1, len(sigma), src)
+	v := haar(n2, len(sigma), src)
 	t := &Truth{U: u, V: v, Sigma: append([]float64(nil), sigma...)}
 	t.X = lowRankProduct(u, v, sigma)
 	return t, nil

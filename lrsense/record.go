@@ -3,6 +3,7 @@ package lrsense
 import (
 	"fmt"
 	"math"
+	"strings"
 	"time"
 
 	"gonum.org/v1/gonum/mat"
@@ -29,8 +30,8 @@ type State struct {
 	Iter int
 	// X is the iterate.
 	X Factors
-	// Step holds the method's loss and gradient norm at X.
-	Step Step
+	// Measures holds the method's loss and gradient norm at X.
+	Measures Measures
 	// RelErr is ‖X − X⋆‖_F/‖X⋆‖_F, NaN when the truth is unknown.
 	RelErr float64
 	// Elapsed is the wall time since the run started.
@@ -47,8 +48,8 @@ type State struct {
 	subspace subspaceWork
 }
 
-func (s *State) set(t int, x Factors, step Step, el time.Duration, relErr float64) {
-	s.Iter, s.X, s.Step, s.Elapsed, s.RelErr = t, x, step, el, relErr
+func (s *State) set(t int, x Factors, step Measures, el time.Duration, relErr float64) {
+	s.Iter, s.X, s.Measures, s.Elapsed, s.RelErr = t, x, step, el, relErr
 	s.prodOK, s.svalsOK, s.topOK = false, false, 0
 }
 
@@ -72,60 +73,6 @@ func (s *State) SingularValues() []float64 {
 	return s.svals
 }
 
-// Metric is a named measurement of a State. A metric may produce several
-// series (singular values); Eval fills dst, which has len(Names) entries.
-type Metric struct {
-	Names []string
-	Eval  func(dst []float64, s *State)
-}
-
-// Func makes a one-series metric from a function of the state.
-func Func(name string, f func(s *State) float64) Metric {
-	return Metric{Names: []string{name}, Eval: func(dst []float64, s *State) { dst[0] = f(s) }}
-}
-
-// RelErr records "relerr", ‖X_t − X⋆‖_F/‖X⋆‖_F.
-func RelErr() Metric { return Func("relerr", func(s *State) float64 { return s.RelErr }) }
-
-// Loss records "loss", the method's objective.
-func Loss() Metric { return Func("loss", func(s *State) float64 { return s.Step.Loss }) }
-
-// GradNorm records "gradnorm", the Frobenius norm of the method's gradient.
-func GradNorm() Metric { return Func("gradnorm", func(s *State) float64 { return s.Step.GradNorm }) }
-
-// WallTime records "time", the seconds since the run started.
-func WallTime() Metric { return Func("time", func(s *State) float64 { return s.Elapsed.Seconds() }) }
-
-// SingularValues records the k largest singular values of X_t as
-// "sigma1" … "sigmak" (NaN where X has fewer).
-func SingularValues(k int) Metric {
-	names := make([]string, k)
-	for i := range names {
-		names[i] = fmt.Sprintf("sigma%d", i+1)
-	}
-	return Metric{Names: names, Eval: func(dst []float64, s *State) {
-		sv := s.SingularValues()
-		for i := range dst {
-			dst[i] = math.NaN()
-			if i < len(sv) {
-				dst[i] = sv[i]
-			}
-		}
-	}}
-}
-
-// PrincipalAngle records under name the sine of the largest principal angle
-// between the span of ref's columns and the span of the top-k left
-// singular vectors of X_t, k the number of columns of ref: 0 when the
-// column spaces agree, 1 when some direction is orthogonal.
-func PrincipalAngle(name string, ref mat.Matrix) Metric {
-	q := orthonormalBasis(ref)
-	_, k := q.Dims()
-	return Func(name, func(s *State) float64 {
-		return SinTheta(q, s.TopLeft(k))
-	})
-}
-
 // TopLeft returns an n1×k matrix of the top-k left singular vectors of X,
 // computed once per state and k.
 func (s *State) TopLeft(k int) *mat.Dense {
@@ -134,44 +81,6 @@ func (s *State) TopLeft(k int) *mat.Dense {
 		s.topOK = k
 	}
 	return &s.topLeft
-}
-
-// SinTheta returns the sine of the largest principal angle between the
-// column spaces of a and b, which must have orthonormal columns and the
-// same number of rows: ‖(I − a·aᵀ)·b‖₂. It panics if the row counts differ.
-func SinTheta(a, b mat.Matrix) float64 {
-	ra, _ := a.Dims()
-	rb, _ := b.Dims()
-	if ra != rb {
-		panic(errShape("SinTheta b", rb, 0, ra, 0))
-	}
-	var c, d mat.Dense
-	c.Mul(a.T(), b)
-	d.Mul(a, &c)
-	d.Sub(b, &d)
-	return spectralNorm(&d)
-}
-
-// spectralNorm returns the largest singular value of a.
-func spectralNorm(a mat.Matrix) float64 {
-	var svd mat.SVD
-	if !svd.Factorize(a, mat.SVDNone) {
-		return math.NaN()
-	}
-	return svd.Values(nil)[0]
-}
-
-// orthonormalBasis returns Q with orthonormal columns spanning the columns
-// of a (a must have full column rank).
-func orthonormalBasis(a mat.Matrix) *mat.Dense {
-	r, c := a.Dims()
-	var qr mat.QR
-	qr.Factorize(a)
-	var q mat.Dense
-	qr.QTo(&q)
-	out := mat.NewDense(r, c, nil)
-	out.Copy(&q)
-	return out
 }
 
 // subspaceWork computes the SVD of X = L·Rᵀ through thin QR factors:
@@ -306,13 +215,11 @@ type Trajectory struct {
 	buf     []float64
 }
 
-// NewTrajectory returns a Trajectory recording the metrics on sched. With
-// no metrics it records RelErr, Loss and GradNorm. It panics if two
-// metrics share a series name.
+// NewTrajectory returns a Trajectory recording, on sched, SeriesRelErr,
+// SeriesLoss and SeriesGradNorm (which every run computes anyway), then the
+// series of the given metrics. It panics if two series share a name.
 func NewTrajectory(sched Schedule, metrics ...Metric) *Trajectory {
-	if len(metrics) == 0 {
-		metrics = []Metric{RelErr(), Loss(), GradNorm()}
-	}
+	metrics = append([]Metric{stdMetric}, metrics...)
 	t := &Trajectory{Schedule: sched, metrics: metrics}
 	seen := map[string]bool{}
 	for _, m := range metrics {
@@ -326,6 +233,14 @@ func NewTrajectory(sched Schedule, metrics ...Metric) *Trajectory {
 	}
 	t.Values = make([][]float64, len(t.Names))
 	return t
+}
+
+// stdMetric records the series every Trajectory has.
+var stdMetric = Metric{
+	Names: []string{SeriesRelErr, SeriesLoss, SeriesGradNorm},
+	Eval: func(dst []float64, s *State) {
+		dst[0], dst[1], dst[2] = s.RelErr, s.Measures.Loss, s.Measures.GradNorm
+	},
 }
 
 // Init resets the trajectory for a new run.
@@ -369,18 +284,22 @@ func (t *Trajectory) Done(res *Result) error {
 	return nil
 }
 
-// Series returns the values of the named series (nil if there is none).
-// The caller must not modify them.
+// Series returns the values of the named series; the caller must not
+// modify them. A name the trajectory does not record is a programmer error
+// (a typo would otherwise read as a missing curve): Series panics with
+// "lrsense: no series …" listing the names it has. Use the Series…
+// constants.
 func (t *Trajectory) Series(name string) []float64 {
 	for k, n := range t.Names {
 		if n == name {
 			return t.Values[k]
 		}
 	}
-	return nil
+	panic(fmt.Sprintf("lrsense: no series %q (have %s)", name, strings.Join(t.Names, ", ")))
 }
 
-// Last returns the last recorded value of the named series, or NaN.
+// Last returns the last recorded value of the named series, or NaN if
+// nothing was recorded. It panics as Series does on an unknown name.
 func (t *Trajectory) Last(name string) float64 {
 	s := t.Series(name)
 	if len(s) == 0 {
@@ -390,7 +309,8 @@ func (t *Trajectory) Last(name string) float64 {
 }
 
 // FirstBelow returns the first recorded iteration at which the named series
-// is ≤ level, and false if it never is.
+// is ≤ level, and false if it never is. It panics as Series does on an
+// unknown name.
 func (t *Trajectory) FirstBelow(name string, level float64) (int, bool) {
 	for j, v := range t.Series(name) {
 		if v <= level {

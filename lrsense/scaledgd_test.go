@@ -44,7 +44,7 @@ func checkDense(t *testing.T, what string, got, want *mat.Dense, tol float64) {
 func TestScaledGDHandStepSym(t *testing.T) {
 	p := identityProblem(t, mat.NewDense(2, 2, []float64{2, 0, 0, 0}), true)
 	x := Factors{L: mat.NewDense(2, 1, []float64{1, 1})}
-	m := &ScaledGD{Step: 0.3, Lambda: 1}
+	m := &ScaledGD{Eta: 0.3, Lambda: 1}
 	st, err := m.Init(p, x)
 	if err != nil {
 		t.Fatal(err)
@@ -70,7 +70,7 @@ func TestScaledGDHandStepSym(t *testing.T) {
 func TestScaledGDHandStepAsym(t *testing.T) {
 	p := identityProblem(t, mat.NewDense(2, 2, nil), false)
 	x := Factors{L: eye(2), R: mat.NewDense(2, 2, []float64{1, 1, 0, 1})}
-	m := &ScaledGD{Step: 0.5, Lambda: 1}
+	m := &ScaledGD{Eta: 0.5, Lambda: 1}
 	if _, err := m.Init(p, x); err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +86,7 @@ func TestScaledGDHandStepAsym(t *testing.T) {
 func TestScaledGDMatchesInverseFormula(t *testing.T) {
 	src := NewSource(11)
 	sigma, _ := Spectrum(2, 4, Linear)
-	truth, err := NewLowRank(6, 5, sigma, src)
+	truth, err := NewLowRankTruth(6, 5, sigma, src)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +99,7 @@ func TestScaledGDMatchesInverseFormula(t *testing.T) {
 		t.Fatal(err)
 	}
 	{
-		x, err := RandomAsym(6, 5, 3, 0.5, 0.7, EntryStd, src)
+		x, err := RandomAsym(6, 5, 3, 0.5, 0.7, StdAlpha, src)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -126,7 +126,7 @@ func TestScaledGDMatchesInverseFormula(t *testing.T) {
 		wantL.Sub(x.L, &dl)
 		wantR.Sub(x.R, &dr)
 
-		m := &ScaledGD{Step: eta, Lambda: lambda}
+		m := &ScaledGD{Eta: eta, Lambda: lambda}
 		if _, err := m.Init(p, x); err != nil {
 			t.Fatal(err)
 		}
@@ -153,12 +153,12 @@ func precondProblem(t *testing.T, sym bool) *Problem {
 	var truth *Truth
 	var op Operator
 	if sym {
-		truth, err = NewPSD(20, sigma, src)
+		truth, err = NewPSDTruth(20, sigma, src)
 		if err == nil {
 			op, err = NewSymGaussian(2000, 20, src)
 		}
 	} else {
-		truth, err = NewLowRank(20, 20, sigma, src)
+		truth, err = NewLowRankTruth(20, 20, sigma, src)
 		if err == nil {
 			op, err = NewGaussian(2000, 20, 20, src)
 		}
@@ -178,9 +178,9 @@ func precondInit(t *testing.T, sym bool, alpha float64) Factors {
 	var x Factors
 	var err error
 	if sym {
-		x, err = RandomSym(20, 4, alpha, RowDim, NewSource(22))
+		x, err = RandomSym(20, 4, alpha, StdAlphaOverSqrtRows, NewSource(22))
 	} else {
-		x, err = RandomAsym(20, 20, 4, alpha, alpha, RowDim, NewSource(22))
+		x, err = RandomAsym(20, 20, 4, alpha, alpha, StdAlphaOverSqrtRows, NewSource(22))
 	}
 	if err != nil {
 		t.Fatal(err)
@@ -196,14 +196,14 @@ func TestScaledGDConvergesIllConditioned(t *testing.T) {
 		p := precondProblem(t, sym)
 		x0 := precondInit(t, sym, 1e-12)
 		set := &Settings{MaxIterations: 600, RelErrTol: 1e-8}
-		res, err := Solve(p, &ScaledGD{Step: 0.5, Lambda: 0.01}, x0, set, nil)
+		res, err := Solve(p, &ScaledGD{Eta: 0.5, Lambda: 0.01}, x0, set, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if res.Status != Converged {
 			t.Fatalf("sym=%v: ScaledGD(λ) status %v, relative error %v after %d iterations", sym, res.Status, res.Stats.RelErr, res.Stats.Iterations)
 		}
-		gd, err := Solve(p, &GD{Step: 0.3}, x0, &Settings{MaxIterations: 5 * res.Stats.Iterations, RelErrTol: 1e-8}, nil)
+		gd, err := Solve(p, &GD{Eta: 0.3}, x0, &Settings{MaxIterations: 5 * res.Stats.Iterations, RelErrTol: 1e-8}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -218,13 +218,13 @@ func TestScaledGDBadParameters(t *testing.T) {
 	p := precondProblem(t, true)
 	x0 := precondInit(t, true, 1e-3)
 	for _, m := range []Method{
-		&ScaledGD{Step: 0, Lambda: 1},
-		&ScaledGD{Step: -1, Lambda: 1},
-		&ScaledGD{Step: math.Inf(1), Lambda: 1},
-		&ScaledGD{Step: math.NaN(), Lambda: 1},
-		&ScaledGD{Step: 0.5, Lambda: -1e-3},
-		&ScaledGD{Step: 0.5, Lambda: math.NaN()},
-		&ScaledGD{Step: 0.5, Lambda: math.Inf(1)},
+		&ScaledGD{Eta: 0, Lambda: 1},
+		&ScaledGD{Eta: -1, Lambda: 1},
+		&ScaledGD{Eta: math.Inf(1), Lambda: 1},
+		&ScaledGD{Eta: math.NaN(), Lambda: 1},
+		&ScaledGD{Eta: 0.5, Lambda: -1e-3},
+		&ScaledGD{Eta: 0.5, Lambda: math.NaN()},
+		&ScaledGD{Eta: 0.5, Lambda: math.Inf(1)},
 	} {
 		if _, err := m.Init(p, x0); !errors.Is(err, ErrBadParam) {
 			t.Errorf("%+v: Init error %v, want ErrBadParam", m, err)
@@ -232,11 +232,11 @@ func TestScaledGDBadParameters(t *testing.T) {
 	}
 	// λ = 0 from a rank-deficient start: the preconditioner is singular.
 	zero := Factors{L: mat.NewDense(20, 4, nil)}
-	if _, err := (&ScaledGD{Step: 0.5}).Init(p, zero); !errors.Is(err, ErrBadParam) {
+	if _, err := (&ScaledGD{Eta: 0.5}).Init(p, zero); !errors.Is(err, ErrBadParam) {
 		t.Errorf("λ = 0 from U₀ = 0: error %v, want ErrBadParam", err)
 	}
 	// With λ > 0 the same start is fine.
-	if _, err := (&ScaledGD{Step: 0.5, Lambda: 1e-3}).Init(p, zero); err != nil {
+	if _, err := (&ScaledGD{Eta: 0.5, Lambda: 1e-3}).Init(p, zero); err != nil {
 		t.Errorf("λ > 0 from U₀ = 0: %v", err)
 	}
 }
@@ -247,7 +247,7 @@ func TestScaledGDBadParameters(t *testing.T) {
 func TestScaledGDSingularMidRun(t *testing.T) {
 	p := identityProblem(t, mat.NewDense(2, 2, nil), false)
 	x0 := Factors{L: mat.NewDense(2, 1, []float64{1, 0})}
-	res, err := Solve(p, &ScaledGD{Step: 1}, x0, &Settings{MaxIterations: 10}, nil)
+	res, err := Solve(p, &ScaledGD{Eta: 1}, x0, &Settings{MaxIterations: 10}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -262,12 +262,12 @@ func TestScaledGDSingularMidRun(t *testing.T) {
 func TestScaledGDAllocations(t *testing.T) {
 	p := precondProblem(t, false)
 	x := precondInit(t, false, 1e-3)
-	m := &ScaledGD{Step: 0.5, Lambda: 1e-3}
+	m := &ScaledGD{Eta: 0.5, Lambda: 1e-3}
 	if _, err := m.Init(p, x); err != nil {
 		t.Fatal(err)
 	}
 	m.Iterate(x)
-	gd := &GD{Step: 1e-3}
+	gd := &GD{Eta: 1e-3}
 	gd.Init(p, x)
 	base := testing.AllocsPerRun(20, func() { gd.Iterate(x) })
 	got := testing.AllocsPerRun(20, func() { m.Iterate(x) })
@@ -283,7 +283,7 @@ func TestScaledGDAllocations(t *testing.T) {
 func TestScaledGDSymMatchesInverseFormula(t *testing.T) {
 	src := NewSource(12)
 	sigma, _ := Spectrum(2, 10, Geometric)
-	truth, err := NewPSD(6, sigma, src)
+	truth, err := NewPSDTruth(6, sigma, src)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -295,7 +295,7 @@ func TestScaledGDSymMatchesInverseFormula(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	x, err := RandomSym(6, 3, 0.5, EntryStd, src)
+	x, err := RandomSym(6, 3, 0.5, StdAlpha, src)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -314,7 +314,7 @@ func TestScaledGDSymMatchesInverseFormula(t *testing.T) {
 	d.Scale(eta, &d)
 	want.Sub(x.L, &d)
 
-	m := &ScaledGD{Step: eta, Lambda: lambda}
+	m := &ScaledGD{Eta: eta, Lambda: lambda}
 	if _, err := m.Init(p, x); err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,7 @@ import (
 
 func sefgEval(t *testing.T, truth *Truth, u *mat.Dense) map[string]float64 {
 	t.Helper()
-	m := SEFG(truth)
+	m := SEFGMetric(truth)
 	dst := make([]float64, len(m.Names))
 	m.Eval(dst, &State{X: Factors{L: u}})
 	out := map[string]float64{}
@@ -21,7 +21,7 @@ func sefgEval(t *testing.T, truth *Truth, u *mat.Dense) map[string]float64 {
 }
 
 func TestSEFGAtTruth(t *testing.T) {
-	truth, err := NewPSD(6, []float64{4, 2, 1}, NewSource(1))
+	truth, err := NewPSDTruth(6, []float64{4, 2, 1}, NewSource(1))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,7 +29,7 @@ func TestSEFGAtTruth(t *testing.T) {
 	u := mat.NewDense(6, 5, nil)
 	u.Slice(0, 6, 0, 3).(*mat.Dense).Copy(truth.Factor())
 	got := sefgEval(t, truth, u)
-	for _, n := range []string{"sigma-ss", "se", "ee", "ff", "gg"} {
+	for _, n := range []string{SeriesSigmaSS, "se", "ee", "ff", "gg"} {
 		if math.Abs(got[n]) > 1e-12 {
 			t.Errorf("%s = %v at the truth, want 0", n, got[n])
 		}
@@ -43,7 +43,7 @@ func TestSEFGAtTruth(t *testing.T) {
 
 func TestSEFGAgainstDirect(t *testing.T) {
 	rnd := rand.New(NewSource(3))
-	truth, _ := NewPSD(7, []float64{3, 1}, NewSource(2))
+	truth, _ := NewPSDTruth(7, []float64{3, 1}, NewSource(2))
 	u := sgRand(7, 4, rnd)
 	got := sefgEval(t, truth, u)
 	// Direct: V⊥ from the eigenvectors of I − VVᵀ.
@@ -78,7 +78,7 @@ func TestSEFGAgainstDirect(t *testing.T) {
 	sig.Sub(mat.NewDiagDense(2, []float64{3, 1}), &sst)
 	se.Mul(&s, e.T())
 	want := map[string]float64{
-		"sigma-ss": spectralNorm(&sig), "se": spectralNorm(&se),
+		SeriesSigmaSS: spectralNorm(&sig), "se": spectralNorm(&se),
 		"ee": norm2(&e), "ff": norm2(&f), "gg": norm2(&g),
 	}
 	var es mat.EigenSym
@@ -99,7 +99,7 @@ func TestSEFGAgainstDirect(t *testing.T) {
 func TestSEFGInTrajectory(t *testing.T) {
 	p := subgmProblem(t, 4, 6, 150, []float64{2, 1}, 0)
 	x0, _ := SignSpectral(p, 6, 1e-4)
-	traj := NewTrajectory(Schedule{Every: 10}, FrobErr(), SEFG(p.Truth))
+	traj := NewTrajectory(Schedule{Every: 10}, ErrMetric(), SEFGMetric(p.Truth))
 	if _, err := Solve(p, &SubGM{Rule: PolyakStep, Eta: 0.5}, x0, &Settings{MaxIterations: 800}, traj); err != nil {
 		t.Fatal(err)
 	}
@@ -109,8 +109,8 @@ func TestSEFGInTrajectory(t *testing.T) {
 	if l1, l2 := traj.Last("lambda1"), traj.Last("lambda2"); math.Abs(l1-2) > 1e-5 || math.Abs(l2-1) > 1e-5 {
 		t.Errorf("λ(SSᵀ) = %v, %v, want 2, 1", l1, l2)
 	}
-	if s := traj.Series("sigma-ss"); !(s[0] > 1.9 && traj.Last("sigma-ss") < 1e-5) {
-		t.Errorf("‖Σ − SSᵀ‖ from %v to %v", s[0], traj.Last("sigma-ss"))
+	if s := traj.Series(SeriesSigmaSS); !(s[0] > 1.9 && traj.Last(SeriesSigmaSS) < 1e-5) {
+		t.Errorf("‖Σ − SSᵀ‖ from %v to %v", s[0], traj.Last(SeriesSigmaSS))
 	}
 }
 

@@ -23,11 +23,11 @@ func TestSplitSignalNoiseHandChecked(t *testing.T) {
 		{"tilted", mat.NewDense(3, 1, []float64{1, 1, 0}), math.Sqrt2, 0, math.Sqrt(0.5)},
 	}
 	for _, c := range cases {
-		sp := SplitSignalNoise(e1, c.u)
+		sp := NewSignalNoise(e1, c.u)
 		if math.Abs(sp.SignalMin-c.signal) > 1e-12 || math.Abs(sp.NoiseNorm-c.noise) > 1e-12 ||
-			math.Abs(sp.Alignment-c.sinAngle) > 1e-12 {
+			math.Abs(sp.SinTheta-c.sinAngle) > 1e-12 {
 			t.Errorf("%s: got signal %v noise %v alignment %v, want %v %v %v",
-				c.name, sp.SignalMin, sp.NoiseNorm, sp.Alignment, c.signal, c.noise, c.sinAngle)
+				c.name, sp.SignalMin, sp.NoiseNorm, sp.SinTheta, c.signal, c.noise, c.sinAngle)
 		}
 		if _, rp := c.u.Dims(); rp == 1 && (sp.WPerp != nil || sp.Noise != nil) {
 			t.Errorf("%s: r′ = r must have no noise term", c.name)
@@ -38,10 +38,10 @@ func TestSplitSignalNoiseHandChecked(t *testing.T) {
 func TestSplitSignalNoiseProperties(t *testing.T) {
 	rnd := rand.New(NewSource(3))
 	n, r := 9, 2
-	vx := Haar(n, r, NewSource(4))
+	vx := haar(n, r, NewSource(4))
 	for _, rp := range []int{1, 2, 5, n, n + 3} {
 		u := randDense(n, rp, rnd)
-		sp := SplitSignalNoise(vx, u)
+		sp := NewSignalNoise(vx, u)
 		k := min(r, rp)
 		// U = U·W·Wᵀ + U·W_⊥·W_⊥ᵀ.
 		var rec mat.Dense
@@ -70,12 +70,12 @@ func TestSplitSignalNoiseProperties(t *testing.T) {
 		}
 		var q mat.Dense
 		s.UTo(&q)
-		if a := SinTheta(vx, &q); math.Abs(a-sp.Alignment) > 1e-12 || !(a >= 0 && a <= 1+1e-12) {
-			t.Errorf("r′=%d: Alignment %v, direct %v", rp, sp.Alignment, a)
+		if a := SinTheta(vx, &q); math.Abs(a-sp.SinTheta) > 1e-12 || !(a >= 0 && a <= 1+1e-12) {
+			t.Errorf("r′=%d: SinTheta %v, direct %v", rp, sp.SinTheta, a)
 		}
 		// Over-parameterized U with independent entries is not aligned.
-		if sp.Alignment < 0.05 {
-			t.Errorf("r′=%d: random U has alignment %v, implausibly small", rp, sp.Alignment)
+		if sp.SinTheta < 0.05 {
+			t.Errorf("r′=%d: random U has alignment %v, implausibly small", rp, sp.SinTheta)
 		}
 	}
 }
@@ -85,7 +85,7 @@ func TestSplitSignalNoiseProperties(t *testing.T) {
 func TestSignalNoiseMetricInSolve(t *testing.T) {
 	n, r, rp := 6, 2, 4
 	src := NewSource(11)
-	truth, err := NewPSD(n, []float64{1, 0.5}, src)
+	truth, err := NewPSDTruth(n, []float64{1, 0.5}, src)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +95,7 @@ func TestSignalNoiseMetricInSolve(t *testing.T) {
 		t.Fatal(err)
 	}
 	// U = V_X·[diag(3, 2) 0] + ε·V_⊥·[0 0 1 0; 0 0 0 1] built from a full basis.
-	full := Haar(n, n, NewSource(12))
+	full := haar(n, n, NewSource(12))
 	var vx, vperp mat.Dense
 	vx.CloneFrom(full.Slice(0, n, 0, r))
 	vperp.CloneFrom(full.Slice(0, n, r, r+2))
@@ -110,11 +110,11 @@ func TestSignalNoiseMetricInSolve(t *testing.T) {
 	// SignalNoise orthonormalizes it.
 	ref := mat.NewDense(n, r, nil)
 	ref.Mul(&vx, mat.NewDense(r, r, []float64{2, 1, 0, 1}))
-	traj := NewTrajectory(Schedule{}, SignalNoise(ref))
-	if _, err := Solve(p, &GD{Step: 1e-9}, Factors{L: u}, &Settings{MaxIterations: 1}, traj); err != nil {
+	traj := NewTrajectory(Schedule{}, SignalNoiseMetric(ref))
+	if _, err := Solve(p, &GD{Eta: 1e-9}, Factors{L: u}, &Settings{MaxIterations: 1}, traj); err != nil {
 		t.Fatal(err)
 	}
-	got := []float64{traj.Series("signal_min")[0], traj.Series("noise_norm")[0], traj.Series("alignment")[0]}
+	got := []float64{traj.Series(SeriesSignalMin)[0], traj.Series(SeriesNoiseNorm)[0], traj.Series(SeriesSignalSinTheta)[0]}
 	want := []float64{2, 1e-3, 0}
 	for i := range got {
 		if math.Abs(got[i]-want[i]) > 1e-9 {
@@ -125,8 +125,8 @@ func TestSignalNoiseMetricInSolve(t *testing.T) {
 
 func TestSplitSignalNoiseDegenerateAndShape(t *testing.T) {
 	vx := mat.NewDense(3, 1, []float64{1, 0, 0})
-	sp := SplitSignalNoise(vx, mat.NewDense(3, 2, nil))
-	if sp.SignalMin != 0 || sp.NoiseNorm != 0 || !math.IsNaN(sp.Alignment) {
+	sp := NewSignalNoise(vx, mat.NewDense(3, 2, nil))
+	if sp.SignalMin != 0 || sp.NoiseNorm != 0 || !math.IsNaN(sp.SinTheta) {
 		t.Errorf("U = 0: got %+v, want σ_min 0, noise 0, alignment NaN", sp)
 	}
 	defer func() {
@@ -134,7 +134,7 @@ func TestSplitSignalNoiseDegenerateAndShape(t *testing.T) {
 			t.Error("row mismatch did not panic")
 		}
 	}()
-	SplitSignalNoise(vx, mat.NewDense(4, 2, nil))
+	NewSignalNoise(vx, mat.NewDense(4, 2, nil))
 }
 
 // The three phases of Stöger & Soltanolkotabi (2021) seen through the
@@ -146,7 +146,7 @@ func TestSplitSignalNoiseDegenerateAndShape(t *testing.T) {
 func TestSignalNoiseSmallInitPhases(t *testing.T) {
 	n, r, m := 10, 2, 1500
 	src := NewSource(21)
-	truth, err := NewPSD(n, []float64{1, 1}, src)
+	truth, err := NewPSDTruth(n, []float64{1, 1}, src)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,16 +161,16 @@ func TestSignalNoiseSmallInitPhases(t *testing.T) {
 	}
 	specSin := SinTheta(truth.U, Orthonormalize(spec.L))
 	alpha, mu := 1e-4, 0.25
-	x0, err := RandomSym(n, n, alpha, ColDim, src)
+	x0, err := RandomSym(n, n, alpha, StdAlphaOverSqrtCols, src)
 	if err != nil {
 		t.Fatal(err)
 	}
-	traj := NewTrajectory(Schedule{}, RelErr(), SignalNoise(truth.U), PrincipalAngle("spectral", spec.L))
-	if _, err := Solve(p, &GD{Step: mu}, x0, &Settings{MaxIterations: 200}, traj); err != nil {
+	traj := NewTrajectory(Schedule{}, SignalNoiseMetric(truth.U), SinThetaMetric("spectral", spec.L))
+	if _, err := Solve(p, &GD{Eta: mu}, x0, &Settings{MaxIterations: 200}, traj); err != nil {
 		t.Fatal(err)
 	}
-	rel, sig, noise := traj.Series("relerr"), traj.Series("signal_min"), traj.Series("noise_norm")
-	align, sp := traj.Series("alignment"), traj.Series("spectral")
+	rel, sig, noise := traj.Series("relerr"), traj.Series(SeriesSignalMin), traj.Series(SeriesNoiseNorm)
+	align, sp := traj.Series(SeriesSignalSinTheta), traj.Series("spectral")
 	// End of phase I: the first iterate with relative error ≤ 0.95.
 	tI := -1
 	for i, v := range rel {

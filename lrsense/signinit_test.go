@@ -87,7 +87,7 @@ func TestSignSpectralBadParameters(t *testing.T) {
 	p := subgmProblem(t, 1, 4, 20, []float64{1}, 0)
 	src := NewSource(2)
 	rect, _ := NewGaussian(20, 4, 3, src)
-	lr, _ := NewLowRank(4, 3, []float64{1}, src)
+	lr, _ := NewLowRankTruth(4, 3, []float64{1}, src)
 	pr, _ := NewProblem(rect, lr, nil, src)
 	for name, f := range map[string]func() error{
 		"r 0":         func() error { _, err := SignSpectral(p, 0, 1); return err },

@@ -17,15 +17,17 @@ type Method interface {
 	// its measures at x. It returns an error wrapping ErrBadParam for bad
 	// method parameters or an x the method cannot start from. Init must
 	// not modify x.
-	Init(p *Problem, x Factors) (Step, error)
+	Init(p *Problem, x Factors) (Measures, error)
 
 	// Iterate advances x by one step, in place, and returns the method's
 	// measures at the new iterate.
-	Iterate(x Factors) (Step, error)
+	Iterate(x Factors) (Measures, error)
 }
 
-// Step reports what a method measured at the iterate a step started from.
-type Step struct {
+// Measures is what a method measured at an iterate: Init returns them at
+// the starting point, Iterate at the iterate it has just moved to (so the
+// measures of x_t come with x_t, the values a Recorder sees beside it).
+type Measures struct {
 	// Loss is the method's objective (NaN if the method does not compute
 	// one).
 	Loss float64
@@ -90,6 +92,11 @@ type Stats struct {
 	// Loss and RelErr are measured at the final iterate (RelErr is NaN when
 	// the truth is unknown).
 	Loss, RelErr float64
+	// Applies and Adjoints count the evaluations of 𝒜 and of 𝒜* the method
+	// made, Init included. A fused pass that forms r = 𝒜(X) − y and 𝒜*(r)
+	// together (one read of the operator's data) counts one of each. Each
+	// method's documentation states its count.
+	Applies, Adjoints int
 }
 
 // Result is what Solve returns.
@@ -134,7 +141,12 @@ func Solve(p *Problem, method Method, x0 Factors, s *Settings, rec Recorder) (*R
 	}
 
 	x := x0.Clone()
-	step, err := method.Init(p, x)
+	// The method sees p with its operator wrapped in a pass counter; the
+	// recorder sees p itself.
+	op := &countingOp{Operator: p.Op}
+	counted := *p
+	counted.Op = op
+	step, err := method.Init(&counted, x)
 	if err != nil {
 		return nil, err
 	}
@@ -182,6 +194,7 @@ func Solve(p *Problem, method Method, x0 Factors, s *Settings, rec Recorder) (*R
 	}
 	res.X = x
 	res.Stats.Iterations = t
+	res.Stats.Applies, res.Stats.Adjoints = op.applies, op.adjoints
 	res.Stats.Runtime = time.Since(start)
 	if rec != nil {
 		if err := rec.Done(res); err != nil {
@@ -192,7 +205,7 @@ func Solve(p *Problem, method Method, x0 Factors, s *Settings, rec Recorder) (*R
 }
 
 // stopRule applies the stopping rules to the measures of x_t.
-func stopRule(s *Settings, step Step, relErr float64, truth bool, loss0, limit float64) Status {
+func stopRule(s *Settings, step Measures, relErr float64, truth bool, loss0, limit float64) Status {
 	switch {
 	case isBad(step.Loss) && !math.IsNaN(loss0), math.IsInf(step.Loss, 0), truth && isBad(relErr):
 		return NonFinite
@@ -225,4 +238,41 @@ func finite(x Factors) bool {
 		}
 	}
 	return true
+}
+
+// countingOp counts the passes a run makes over its operator. It forwards
+// the fused passes to the operator's own, so counting costs nothing.
+type countingOp struct {
+	Operator
+	applies, adjoints int
+}
+
+func (c *countingOp) ApplyTo(dst *mat.VecDense, x mat.Matrix) {
+	c.applies++
+	c.Operator.ApplyTo(dst, x)
+}
+
+func (c *countingOp) AdjointTo(dst *mat.Dense, y mat.Vector) {
+	c.adjoints++
+	c.Operator.AdjointTo(dst, y)
+}
+
+func (c *countingOp) ResidualAdjointTo(g *mat.Dense, r *mat.VecDense, x mat.Matrix, y mat.Vector) {
+	c.applies++
+	c.adjoints++
+	residualAdjointTo(c.Operator, g, r, x, y)
+}
+
+func (c *countingOp) ResidualMapAdjointTo(g *mat.Dense, r, s *mat.VecDense, x mat.Matrix, y mat.Vector, f func(float64) float64) {
+	c.applies++
+	c.adjoints++
+	residualMapAdjointTo(c.Operator, g, r, s, x, y, f)
+}
+
+// baseOp returns the operator a countingOp wraps, or op itself.
+func baseOp(op Operator) Operator {
+	if c, ok := op.(*countingOp); ok {
+		return c.Operator
+	}
+	return op
 }

@@ -46,8 +46,12 @@ const (
 // With Expected set, SubGM runs on the expected loss instead (the paper's
 // "ideal" loss, Sec. 3 and Figs. 5–6); the operator and y are then not used.
 //
-// SubGM works on symmetric factors only. Step.Loss is f(U_t) and
-// Step.GradNorm is ‖D_t‖_F.
+// SubGM works on symmetric factors only. Measures.Loss is f(U_t) and
+// Measures.GradNorm is ‖D_t‖_F.
+//
+// Cost: one fused pass per step and one in Init (T + 1 for T steps), which
+// forms Sign(𝒜(UUᵀ) − y) and its adjoint together; none on the expected
+// loss.
 type SubGM struct {
 	// Rule selects η_t.
 	Rule SubGMRule
@@ -102,37 +106,37 @@ func (e *ExpectedL1) std() float64 {
 }
 
 // Init checks the parameters and evaluates the loss and sub-gradient at x.
-func (g *SubGM) Init(p *Problem, x Factors) (Step, error) {
+func (g *SubGM) Init(p *Problem, x Factors) (Measures, error) {
 	if !x.Sym() {
-		return Step{}, badParam("SubGM needs symmetric factors (R nil)")
+		return Measures{}, badParam("SubGM needs symmetric factors (R nil)")
 	}
 	if !(g.Eta > 0) || math.IsInf(g.Eta, 0) {
-		return Step{}, badParam("SubGM step η must be positive and finite, got %v", g.Eta)
+		return Measures{}, badParam("SubGM step η must be positive and finite, got %v", g.Eta)
 	}
 	switch g.Rule {
 	case GeometricStep:
 		if !(g.Rho > 0 && g.Rho <= 1) {
-			return Step{}, badParam("SubGM geometric decay ρ must be in (0, 1], got %v", g.Rho)
+			return Measures{}, badParam("SubGM geometric decay ρ must be in (0, 1], got %v", g.Rho)
 		}
 	case PolyakStep:
 	case ErrorStep:
 		if p.Truth == nil {
-			return Step{}, badParam("SubGM ErrorStep needs a problem with a known truth")
+			return Measures{}, badParam("SubGM ErrorStep needs a problem with a known truth")
 		}
 	default:
-		return Step{}, badParam("unknown SubGMRule %d", g.Rule)
+		return Measures{}, badParam("unknown SubGMRule %d", g.Rule)
 	}
 	if e := g.Expected; e != nil {
 		if p.Truth == nil {
-			return Step{}, badParam("SubGM on the expected loss needs a problem with a known truth")
+			return Measures{}, badParam("SubGM on the expected loss needs a problem with a known truth")
 		}
 		if !(e.P >= 0 && e.P < 1) || !(e.Std >= 0) || math.IsInf(e.Std, 0) {
-			return Step{}, badParam("ExpectedL1 needs 0 ≤ P < 1 and finite Std ≥ 0, got %+v", *e)
+			return Measures{}, badParam("ExpectedL1 needs 0 ≤ P < 1 and finite Std ≥ 0, got %+v", *e)
 		}
 	}
 	n1, n2 := p.Dims()
 	if n1 != n2 {
-		return Step{}, badParam("SubGM needs a square problem, got %d×%d", n1, n2)
+		return Measures{}, badParam("SubGM needs a square problem, got %d×%d", n1, n2)
 	}
 	g.p, g.t = p, 0
 	g.m, _, _ = p.Op.Dims()
@@ -140,7 +144,7 @@ func (g *SubGM) Init(p *Problem, x Factors) (Step, error) {
 }
 
 // eval computes f, Q, ‖Q‖₂ and D at x.
-func (g *SubGM) eval(x Factors) Step {
+func (g *SubGM) eval(x Factors) Measures {
 	g.x.Reset()
 	x.ProductTo(&g.x)
 	g.err = math.NaN()
@@ -174,12 +178,12 @@ func (g *SubGM) eval(x Factors) Step {
 		}
 	}
 	g.d.Mul(&g.qsym, x.L)
-	return Step{Loss: g.loss, GradNorm: mat.Norm(&g.d, 2)}
+	return Measures{Loss: g.loss, GradNorm: mat.Norm(&g.d, 2)}
 }
 
 func (g *SubGM) evalEmpirical() {
 	// r = 𝒜(X) − y, s = Sign(r) and 𝒜*(s) in one pass over the operator.
-	ResidualMapAdjointTo(g.p.Op, &g.q, &g.r, &g.s, &g.x, g.p.Y, sign)
+	residualMapAdjointTo(g.p.Op, &g.q, &g.r, &g.s, &g.x, g.p.Y, sign)
 	sum := 0.0
 	for _, v := range g.r.RawVector().Data[:g.m] {
 		sum += math.Abs(v)
@@ -236,7 +240,7 @@ func (g *SubGM) StepSize() float64 {
 }
 
 // Iterate takes the step U ← U − η_t·D_t and evaluates the new iterate.
-func (g *SubGM) Iterate(x Factors) (Step, error) {
+func (g *SubGM) Iterate(x Factors) (Measures, error) {
 	eta := g.StepSize()
 	scaleInPlace(&g.d, eta)
 	x.L.Sub(x.L, &g.d)

@@ -15,7 +15,7 @@ import (
 func subgmProblem(t testing.TB, seed uint64, n, m int, sigma []float64, p float64) *Problem {
 	t.Helper()
 	src := NewSource(seed)
-	truth, err := NewPSD(n, sigma, src)
+	truth, err := NewPSDTruth(n, sigma, src)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -222,7 +222,7 @@ func TestSubGMExpectedLoss(t *testing.T) {
 		}
 	}
 	// Converges on the expected loss from a small init.
-	x0, _ := RandomSym(5, 5, 1e-6, EntryStd, NewSource(9))
+	x0, _ := RandomSym(5, 5, 1e-6, StdAlpha, NewSource(9))
 	res, err := Solve(p, &SubGM{Rule: ErrorStep, Eta: 0.3, Expected: &ExpectedL1{P: 0.2}}, x0, &Settings{MaxIterations: 2000}, nil)
 	if err != nil {
 		t.Fatal(err)

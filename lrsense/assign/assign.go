@@ -149,9 +149,9 @@ func testProblem(op lrsense.Operator, seed uint64) *lrsense.Problem {
 }
 
 func randomFactor(r, c int, seed uint64) *mat.Dense {
-	f, err := lrsense.SmallRandom(r, c, 1, lrsense.EntryStd, lrsense.NewSource(seed))
+	f, err := lrsense.RandomSym(r, c, 1, lrsense.StdAlpha, lrsense.NewSource(seed))
 	if err != nil {
 		panic(err)
 	}
-	return f
+	return f.L
 }

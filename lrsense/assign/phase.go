@@ -62,7 +62,7 @@ func (c PhaseConfig) Problem() (*lrsense.Problem, error) {
 	for i := range sigma {
 		sigma[i] = 1
 	}
-	truth, err := lrsense.NewPSD(c.N, sigma, src)
+	truth, err := lrsense.NewPSDTruth(c.N, sigma, src)
 	if err != nil {
 		return nil, err
 	}
@@ -77,7 +77,7 @@ func (c PhaseConfig) Problem() (*lrsense.Problem, error) {
 // every α.
 func (c PhaseConfig) Init(alpha float64) (lrsense.Factors, error) {
 	c = c.WithDefaults()
-	return lrsense.RandomSym(c.N, c.R, alpha, lrsense.RowDim, lrsense.NewSource(c.Seed+1000))
+	return lrsense.RandomSym(c.N, c.R, alpha, lrsense.StdAlphaOverSqrtRows, lrsense.NewSource(c.Seed+1000))
 }
 
 // Predicted returns the slope that the power-method picture predicts: the
@@ -126,12 +126,12 @@ func measureLengths(c PhaseConfig) ([]float64, error) {
 		if err != nil {
 			return nil, err
 		}
-		traj := lrsense.NewTrajectory(lrsense.Schedule{}, lrsense.RelErr())
-		if _, err := lrsense.Solve(p, &lrsense.GD{Step: c.Step}, x0,
+		traj := lrsense.NewTrajectory(lrsense.Schedule{})
+		if _, err := lrsense.Solve(p, &lrsense.GD{Eta: c.Step}, x0,
 			&lrsense.Settings{MaxIterations: c.MaxIterations, RelErrTol: c.Level}, traj); err != nil {
 			return nil, err
 		}
-		t, ok := traj.FirstBelow("relerr", c.Level)
+		t, ok := traj.FirstBelow(lrsense.SeriesRelErr, c.Level)
 		if !ok {
 			return nil, fmt.Errorf("assign: α = %g did not leave phase I in %d iterations", a, c.MaxIterations)
 		}

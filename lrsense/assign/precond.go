@@ -31,7 +31,7 @@ func CheckScaledGDStep(step ScaledStepFunc) Result {
 	res := Result{Assignment: "preconditioning", Check: "scaledgd-step"}
 	const n, k, eta = 8, 3, 0.3
 	src := lrsense.NewSource(40)
-	truth, err := lrsense.NewPSD(n, []float64{1, 0.1}, src)
+	truth, err := lrsense.NewPSDTruth(n, []float64{1, 0.1}, src)
 	if err != nil {
 		res.Message = err.Error()
 		return res
@@ -52,13 +52,13 @@ func CheckScaledGDStep(step ScaledStepFunc) Result {
 		x.Set(i, 2, 0.05*x.At(i, 2))
 	}
 	for _, lambda := range []float64{0.5, 0.01} {
-		want, err := referenceStep(p, &lrsense.ScaledGD{Step: eta, Lambda: lambda}, x)
+		want, err := referenceStep(p, &lrsense.ScaledGD{Eta: eta, Lambda: lambda}, x)
 		if err != nil {
 			res.Message = err.Error()
 			return res
 		}
-		noDamp, _ := referenceStep(p, &lrsense.ScaledGD{Step: eta, Lambda: 0}, x)
-		gd, _ := referenceStep(p, &lrsense.GD{Step: eta}, x)
+		noDamp, _ := referenceStep(p, &lrsense.ScaledGD{Eta: eta, Lambda: 0}, x)
+		gd, _ := referenceStep(p, &lrsense.GD{Eta: eta}, x)
 		// X − η·∇f·(XᵀX + λI), the preconditioner not inverted.
 		ls := lrsense.NewLeastSquares(p)
 		grad := lrsense.Factors{L: &mat.Dense{}}

@@ -18,22 +18,22 @@ type studentMethod struct {
 	ls   *lrsense.LeastSquares
 }
 
-func (m *studentMethod) Init(p *lrsense.Problem, x lrsense.Factors) (lrsense.Step, error) {
+func (m *studentMethod) Init(p *lrsense.Problem, x lrsense.Factors) (lrsense.Measures, error) {
 	m.p, m.ls = p, lrsense.NewLeastSquares(p)
-	return lrsense.Step{Loss: m.ls.Eval(nil, x), GradNorm: -1}, nil
+	return lrsense.Measures{Loss: m.ls.Eval(nil, x), GradNorm: -1}, nil
 }
 
-func (m *studentMethod) Iterate(x lrsense.Factors) (lrsense.Step, error) {
+func (m *studentMethod) Iterate(x lrsense.Factors) (lrsense.Measures, error) {
 	var next *mat.Dense
 	if msg := safely(func() { next = m.step(m.p, mat.DenseCopyOf(x.L)) }); msg != "" {
-		return lrsense.Step{}, fmt.Errorf("%s", msg)
+		return lrsense.Measures{}, fmt.Errorf("%s", msg)
 	}
 	r, c := x.L.Dims()
 	if msg := shapeProblem("the new iterate", next, r, c, ""); msg != "" {
-		return lrsense.Step{}, fmt.Errorf("%s", msg)
+		return lrsense.Measures{}, fmt.Errorf("%s", msg)
 	}
 	x.L.Copy(next)
-	return lrsense.Step{Loss: m.ls.Eval(nil, x), GradNorm: -1}, nil
+	return lrsense.Measures{Loss: m.ls.Eval(nil, x), GradNorm: -1}, nil
 }
 
 // sensingProblem returns the seeded n = 20, rank-2 PSD problem with
@@ -44,7 +44,7 @@ func sensingProblem(kappa float64, seed uint64) (*lrsense.Problem, error) {
 	if err != nil {
 		return nil, err
 	}
-	truth, err := lrsense.NewPSD(20, sigma, src)
+	truth, err := lrsense.NewPSDTruth(20, sigma, src)
 	if err != nil {
 		return nil, err
 	}
@@ -61,13 +61,13 @@ func sensingProblem(kappa float64, seed uint64) (*lrsense.Problem, error) {
 // returned for plotting even when the check fails.
 func RunGD(grad SymGradFunc) (Result, *lrsense.Trajectory) {
 	res := Result{Assignment: "gradient", Check: "gd-converges"}
-	traj := lrsense.NewTrajectory(lrsense.Schedule{}, lrsense.RelErr(), lrsense.Loss())
+	traj := lrsense.NewTrajectory(lrsense.Schedule{})
 	p, err := sensingProblem(2, 50)
 	if err != nil {
 		res.Message = err.Error()
 		return res, traj
 	}
-	x0, _ := lrsense.RandomSym(20, 2, 1e-3, lrsense.RowDim, lrsense.NewSource(51))
+	x0, _ := lrsense.RandomSym(20, 2, 1e-3, lrsense.StdAlphaOverSqrtRows, lrsense.NewSource(51))
 	const eta = 0.25
 	m := &studentMethod{step: func(p *lrsense.Problem, u *mat.Dense) *mat.Dense {
 		g := grad(p, mat.DenseCopyOf(u))
@@ -88,7 +88,7 @@ func RunGD(grad SymGradFunc) (Result, *lrsense.Trajectory) {
 		res.Message = fmt.Sprintf("GD with your gradient reached relative error %.1e in %d iterations.", out.Stats.RelErr, out.Stats.Iterations)
 	default:
 		res.Message = fmt.Sprintf("GD with your gradient ended %v at relative error %.2g after %d iterations (want ≤ 1e-6): check the gradient first.", out.Status, out.Stats.RelErr, out.Stats.Iterations)
-		if e := traj.Series("relerr"); len(e) > 0 && math.Abs(out.Stats.RelErr-e[0]) <= 1e-6*e[0] {
+		if e := traj.Series(lrsense.SeriesRelErr); len(e) > 0 && math.Abs(out.Stats.RelErr-e[0]) <= 1e-6*e[0] {
 			res.Message += " U did not move: is your gradient zero?"
 		}
 	}
@@ -116,15 +116,15 @@ func RunPreconditioning(step ScaledStepFunc) (res Result, gd, scaled []*lrsense.
 			res.Message = err.Error()
 			return res, gd, scaled
 		}
-		x0, _ := lrsense.RandomSym(20, 2, 1e-3, lrsense.RowDim, lrsense.NewSource(61))
+		x0, _ := lrsense.RandomSym(20, 2, 1e-3, lrsense.StdAlphaOverSqrtRows, lrsense.NewSource(61))
 		settings := &lrsense.Settings{MaxIterations: maxIter, RelErrTol: 1e-6}
-		tg := lrsense.NewTrajectory(lrsense.Schedule{Every: 5}, lrsense.RelErr())
-		if _, err := lrsense.Solve(p, &lrsense.GD{Step: 0.25}, x0, settings, tg); err != nil {
+		tg := lrsense.NewTrajectory(lrsense.Schedule{Every: 5})
+		if _, err := lrsense.Solve(p, &lrsense.GD{Eta: 0.25}, x0, settings, tg); err != nil {
 			res.Message = err.Error()
 			return res, gd, scaled
 		}
 		gd = append(gd, tg)
-		ts := lrsense.NewTrajectory(lrsense.Schedule{Every: 5}, lrsense.RelErr())
+		ts := lrsense.NewTrajectory(lrsense.Schedule{Every: 5})
 		m := &studentMethod{step: func(p *lrsense.Problem, u *mat.Dense) *mat.Dense {
 			return step(p, u, 0.5, 1e-3)
 		}}

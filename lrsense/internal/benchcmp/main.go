@@ -162,7 +162,7 @@ func newGoRun(c benchCase) (*goRun, error) {
 	var p *lrsense.Problem
 	var x lrsense.Factors
 	if c.sym {
-		truth, err := lrsense.NewPSD(c.n, sigma, src)
+		truth, err := lrsense.NewPSDTruth(c.n, sigma, src)
 		if err != nil {
 			return nil, err
 		}
@@ -173,12 +173,12 @@ func newGoRun(c benchCase) (*goRun, error) {
 		if p, err = lrsense.NewProblem(op, truth, nil, src); err != nil {
 			return nil, err
 		}
-		x, err = lrsense.RandomSym(c.n, c.r, 0.1, lrsense.ColDim, src)
+		x, err = lrsense.RandomSym(c.n, c.r, 0.1, lrsense.StdAlphaOverSqrtCols, src)
 		if err != nil {
 			return nil, err
 		}
 	} else {
-		truth, err := lrsense.NewLowRank(c.n, c.n, sigma, src)
+		truth, err := lrsense.NewLowRankTruth(c.n, c.n, sigma, src)
 		if err != nil {
 			return nil, err
 		}
@@ -189,17 +189,17 @@ func newGoRun(c benchCase) (*goRun, error) {
 		if p, err = lrsense.NewProblem(op, truth, nil, src); err != nil {
 			return nil, err
 		}
-		x, err = lrsense.RandomAsym(c.n, c.n, c.r, 0.1, 0.1, lrsense.ColDim, src)
+		x, err = lrsense.RandomAsym(c.n, c.n, c.r, 0.1, 0.1, lrsense.StdAlphaOverSqrtCols, src)
 		if err != nil {
 			return nil, err
 		}
 	}
-	gd := &lrsense.GD{Step: 0.1}
+	gd := &lrsense.GD{Eta: 0.1}
 	if _, err := gd.Init(p, x); err != nil {
 		return nil, err
 	}
 	bytes := 0
-	if s, ok := p.Op.(lrsense.Sizer); ok {
+	if s, ok := p.Op.(interface{ Bytes() int }); ok {
 		bytes = s.Bytes()
 	}
 	return &goRun{gd: gd, x: x, bytes: bytes}, nil

@@ -1,0 +1,120 @@
+package lrsense
+
+import (
+	"math"
+
+	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/lapack/lapack64"
+	"gonum.org/v1/gonum/mat"
+)
+
+// RiemannianGD is Riemannian gradient ascent for the top-r eigenspace of a
+// symmetric Σ on the Stiefel manifold with the QR retraction, the baseline
+// of Chen et al. (2023):
+//
+//	G = ΣX − X(XᵀΣX),   X ← qf(X + ηG),
+//
+// qf the Q factor of a thin QR decomposition with a positive diagonal R.
+// Its Loss is −½tr(XᵀΣX) (it decreases as X approaches the top
+// eigenspace). The problem must use the Identity operator; x must be
+// symmetric factors with orthonormal columns (see Orthonormalize).
+//
+// Cost: no operator passes (Stats counts 0): it reads Σ directly; a step
+// makes one product Σ·X.
+type RiemannianGD struct {
+	// Eta is η; it must be positive.
+	Eta float64
+
+	a         *mat.Dense
+	ax, xtax  mat.Dense
+	grad      mat.Dense
+	xt        mat.Dense
+	tau, work []float64
+	signs     []float64
+}
+
+// Init checks the step, the problem and the orthonormality of x.
+func (g *RiemannianGD) Init(p *Problem, x Factors) (Measures, error) {
+	if !(g.Eta > 0) || math.IsInf(g.Eta, 0) {
+		return Measures{}, badParam("RiemannianGD step must be positive and finite, got %v", g.Eta)
+	}
+	if !x.Sym() {
+		return Measures{}, badParam("RiemannianGD needs symmetric factors")
+	}
+	a, err := fullTarget(p)
+	if err != nil {
+		return Measures{}, err
+	}
+	_, k := x.L.Dims()
+	var gram mat.Dense
+	gram.Mul(x.L.T(), x.L)
+	for i := 0; i < k; i++ {
+		gram.Set(i, i, gram.At(i, i)-1)
+	}
+	if d := mat.Norm(&gram, 2); d > 1e-8 {
+		return Measures{}, badParam("RiemannianGD needs orthonormal columns, ‖XᵀX − I‖ = %.3g", d)
+	}
+	g.a = a
+	return g.eval(x), nil
+}
+
+func (g *RiemannianGD) eval(x Factors) Measures {
+	mulThin(&g.ax, &g.xt, g.a, x.L)
+	g.xtax.Reset()
+	g.xtax.Mul(x.L.T(), &g.ax)
+	g.grad.Reset()
+	g.grad.Mul(x.L, &g.xtax)
+	g.grad.Sub(&g.ax, &g.grad)
+	return Measures{Loss: -mat.Trace(&g.xtax) / 2, GradNorm: math.Sqrt(frobDot(&g.grad, &g.grad))}
+}
+
+// Iterate takes the retracted step and evaluates the new iterate.
+func (g *RiemannianGD) Iterate(x Factors) (Measures, error) {
+	axpyDense(x.L, g.Eta, &g.grad)
+	g.tau, g.work, g.signs = thinQInPlace(x.L, g.tau, g.work, g.signs)
+	return g.eval(x), nil
+}
+
+// thinQInPlace overwrites the n×k matrix a (n ≥ k) with the Q factor of its
+// thin Householder QR, signs chosen so that R has a non-negative diagonal.
+// It returns the work slices for reuse.
+func thinQInPlace(a *mat.Dense, tau, work, signs []float64) ([]float64, []float64, []float64) {
+	raw := a.RawMatrix()
+	n, k := raw.Rows, raw.Cols
+	if cap(tau) < k {
+		tau = make([]float64, k)
+	}
+	tau = tau[:k]
+	g := blas64.General{Rows: n, Cols: k, Stride: raw.Stride, Data: raw.Data}
+	if len(work) < 1 {
+		work = make([]float64, 1)
+	}
+	lapack64.Geqrf(g, tau, work, -1)
+	if need := int(work[0]); len(work) < need {
+		work = make([]float64, need)
+	}
+	lapack64.Geqrf(g, tau, work, len(work))
+	// Remember the signs of R's diagonal before Orgqr overwrites it.
+	if cap(signs) < k {
+		signs = make([]float64, k)
+	}
+	signs = signs[:k]
+	for j := 0; j < k; j++ {
+		signs[j] = 1
+		if raw.Data[j*raw.Stride+j] < 0 {
+			signs[j] = -1
+		}
+	}
+	lapack64.Orgqr(g, tau, work, -1)
+	if need := int(work[0]); len(work) < need {
+		work = make([]float64, need)
+	}
+	lapack64.Orgqr(g, tau, work, len(work))
+	for i := 0; i < n; i++ {
+		row := raw.Data[i*raw.Stride : i*raw.Stride+k]
+		for j := range row {
+			row[j] *= signs[j]
+		}
+	}
+	return tau, work, signs
+}
