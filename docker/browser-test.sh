@@ -4,7 +4,9 @@
 # Usage: docker/browser-test.sh [--image IMAGE] [--out DIR] [notebook.ipynb]
 #
 # Starts Jupyter Notebook (Debian's, with the gonb kernel from install.sh) on
-# 127.0.0.1 with a random free port and a random token, in a fresh TMPDIR;
+# 127.0.0.1 with a random free port and a random token, in a fresh TMPDIR
+# (the token goes to Jupyter, Docker, curl and node through the environment
+# or a 0600 file, never through arguments other users can read in ps);
 # drives Debian's Chromium headless with Playwright (npm playwright-core,
 # docker/browser/): open the notebook (default 00-tour.ipynb), check the
 # kernel is Go (gonb), Cell → Run All, wait until every cell finished, and
@@ -67,14 +69,17 @@ if [ "$have" != "$want" ]; then
 	(cd "$here/browser" && npm ci --no-audit --no-fund --loglevel=error)
 fi
 if [ -z "$image" ]; then
-	command -v jupyter >/dev/null 2>&1 && jupyter kernelspec list 2>/dev/null | grep -qw gonb ||
+	command -v jupyter >/dev/null 2>&1 && jupyter kernelspec list 2>/dev/null | grep -w gonb >/dev/null ||
 		bash "$here/install.sh"
 fi
 
 # --- server -----------------------------------------------------------------------
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-token=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
-work=$(mktemp -d "${TMPDIR:-/tmp}/lrsense-browser.XXXXXX")
+work=$(mktemp -d "${TMPDIR:-/tmp}/lrsense-browser.XXXXXX") # 0700
+JUPYTER_TOKEN=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
+export JUPYTER_TOKEN
+# curl reads the token from a header file only this user can read.
+(umask 077 && printf 'Authorization: token %s\n' "$JUPYTER_TOKEN" >"$work/auth-header")
 server_pid=
 container=
 cleanup() {
@@ -92,10 +97,14 @@ cleanup() {
 	exit $rc
 }
 trap cleanup EXIT
+# A signal ends the script through the EXIT trap, which stops the server.
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 if [ -n "$image" ]; then
 	say "starting $image on 127.0.0.1:$port"
-	container=$(docker run -d --rm -p "127.0.0.1:$port:8888" -e JUPYTER_TOKEN="$token" "$image")
+	# -e NAME without a value: docker copies it from this environment.
+	container=$(docker run -d --rm -p "127.0.0.1:$port:8888" -e JUPYTER_TOKEN "$image")
 	log="$out/jupyter-docker.log"
 else
 	say "starting Jupyter Notebook on 127.0.0.1:$port"
@@ -104,12 +113,12 @@ else
 	# A fresh TMPDIR: GoNB's work directory and cache start empty.
 	TMPDIR="$work/tmp" JUPYTER_RUNTIME_DIR="$work/runtime" setsid jupyter notebook \
 		--no-browser --ip=127.0.0.1 --port="$port" --port-retries=0 \
-		--NotebookApp.token="$token" --notebook-dir="$root/notebooks" \
+		--notebook-dir="$root/notebooks" \
 		--allow-root >"$log" 2>&1 &
 	server_pid=$!
 fi
 for i in $(seq 120); do
-	curl -fsS "http://127.0.0.1:$port/api/status?token=$token" >/dev/null 2>&1 && break
+	curl -fsS -H "@$work/auth-header" "http://127.0.0.1:$port/api/status" >/dev/null 2>&1 && break
 	if [ -n "$server_pid" ] && ! kill -0 "$server_pid" 2>/dev/null; then
 		say "Jupyter exited:"; tail -20 "$log" >&2; exit 1
 	fi
@@ -120,7 +129,7 @@ done
 # --- browser ----------------------------------------------------------------------
 say "running notebooks/$nb in Chromium"
 set +e +o pipefail
-node "$here/browser/run-notebook.mjs" "http://127.0.0.1:$port" "$token" "$nb" "$out" | tee "$out/browser.log"
+node "$here/browser/run-notebook.mjs" "http://127.0.0.1:$port" "$nb" "$out" | tee "$out/browser.log"
 rc=${PIPESTATUS[0]}
 set -e -o pipefail
 [ -n "$container" ] && docker logs "$container" >"$log" 2>&1

@@ -16,19 +16,29 @@
 # errors are allowed so that the executed notebook is always written), then
 # `--to html` (figures inline), into DIR mirroring the folders under
 # notebooks/: DIR/x.ipynb, DIR/x.html, DIR/x.log (nbconvert's and GoNB's log).
-# Every notebook runs with a fresh, empty TMPDIR, so GoNB's work directory
-# and the default github.com/janpfeifer/gonb/cache storage start empty.
+# Every notebook runs with a fresh, empty TMPDIR and sweep store
+# (LRSENSE_SWEEPS), so GoNB's work directory and every lrsense/experiment
+# sweep start empty: a reproduction recomputes, it never reads stored results.
 #
-# nbconvert exits 0 even when a Go cell panics (GoNB only prints
-# "exit status N"), so the executed notebook's outputs are scanned. A
-# notebook FAILS when:
+# The executed notebook is then read by lrsense/cmd/reproduce-report (built
+# at the start; it parses the claim lines with lrsense/experiment). nbconvert
+# exits 0 even when a Go cell panics, so the outputs are scanned. A notebook
+# FAILS when:
 #   - nbconvert itself failed (cell timeout, dead kernel, unreadable notebook);
-#   - any output is of type "error" (GoNB's compile errors, failed %commands);
-#   - an output line starts with "panic: ", "fatal error: ", "exit status N",
-#     or "signal: " (a Go program that panicked, called os.Exit(N != 0),
-#     was killed, or a !shell command that failed);
+#   - a cell did not compile (the compiler's message and the cell are shown)
+#     or has another error output;
+#   - a program panicked, hit a fatal error, was killed, or exited non-zero
+#     (log.Fatal: the message printed before "exit status N" is shown);
 #   - any REPRO line says FAIL;
-#   - CHECK lines (teaching notebooks) have the wrong verdict, see below.
+#   - CHECK lines (teaching notebooks) have the wrong verdict, see below;
+#   - the claim ids it printed differ from those its metadata declares,
+#       {"metadata": {"lrsense": {"claims": ["id", ...],
+#                                 "paper_scale_claims": ["id", ...]}}}
+#     (a declared claim missing from the output, a claim printed but not
+#     declared, or none declared and none printed; paper_scale_claims are
+#     expected only at the paper's scale). `go run
+#     ./lrsense/cmd/reproduce-report declare-claims -from DIR NOTEBOOK...`
+#     writes the ids a run printed into the notebooks.
 #
 # Lines the notebooks print, tab-separated:
 #   REPRO <json>   (see lrsense/experiment: Report, ParseLine)
@@ -46,8 +56,22 @@
 #
 # Outputs: DIR/summary.tsv (all REPRO lines, with a header),
 # DIR/notebooks.tsv (one row per notebook: status, wall seconds, counts,
-# first problem). Both tables are printed at the end. Exit status: 0 when
-# every notebook passed, 1 otherwise, 2 on bad usage or missing tools.
+# first problem), DIR/figures/<notebook>/<n>.svg and .png (every figure; the
+# PNG is drawn from the SVG with headless Chromium when it is installed,
+# REPRO_PNG=off skips that), DIR/<notebook>.result.json (everything the scan
+# found) and DIR/index.html, the report: a static page (no server, no
+# network) with the run's facts, a summary table and, per notebook, its
+# paper, verdicts, figures and claims. Both tables are printed at the end.
+# Exit status: 0 when every notebook passed, 1 otherwise, 2 on bad usage or
+# missing tools, 130 on SIGINT (Ctrl-C), 143 on SIGTERM, 129 on SIGHUP.
+#
+# Interrupts: every long-running child (go build, nbconvert, the scan) runs
+# in a session of its own (setsid) with LRSENSE_REPRO_WORK=<its temp dir> in
+# its environment, which the kernel jupyter starts (in yet another session),
+# gopls and the Go programs GoNB runs inherit. On a signal, and after each
+# notebook, every process carrying that mark is stopped with its process
+# group (SIGTERM, then SIGKILL after 3 s), the temp dir is removed and the
+# script exits with 128 + the signal's number.
 #
 # Runs docker/install.sh first when jupyter or the gonb kernel is missing
 # (needs root).
@@ -80,7 +104,7 @@ done
 export PATH="/usr/local/bin:/usr/local/go/bin:$PATH"
 have_tools() {
 	command -v jupyter >/dev/null 2>&1 && command -v go >/dev/null 2>&1 &&
-		jupyter kernelspec list 2>/dev/null | grep -q '^ *gonb '
+		jupyter kernelspec list 2>/dev/null | grep '^ *gonb ' >/dev/null
 }
 if ! have_tools; then
 	if [ "$(id -u)" = 0 ]; then
@@ -99,88 +123,110 @@ fi
 if [ $quick = 1 ]; then
 	export LRSENSE_SCALE=quick
 fi
+scale=paper
+[ "${LRSENSE_SCALE:-}" != quick ] || scale=quick
 cell_timeout=${REPRO_CELL_TIMEOUT:-3600}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
-summary="$out/summary.tsv"
-table="$out/notebooks.tsv"
-printf 'notebook\tclaim\tmeasured\ttarget\tverdict\tpaper\treason\n' >"$summary"
-printf 'notebook\tstatus\tseconds\trepro_pass\trepro_fail\trepro_deviation\tcheck_pass\tcheck_fail\tproblem\n' >"$table"
 
-# scan NOTEBOOK_OUT STUDENT(0|1) NBCONVERT_RC NAME: appends REPRO lines to
-# $summary, prints one row for $table (without the seconds column).
-scan() {
-	python3 - "$@" "$summary" <<'PY'
-import json, re, sys
+# --- processes and temp dirs ------------------------------------------------------
+# Everything this run starts and leaves on disk lives under $work.
+work=$(mktemp -d "${TMPDIR:-/tmp}/lrsense-repro.XXXXXX")
+own_pgid=
+current=
 
-path, student, rc, name, summary = sys.argv[1], sys.argv[2] == "1", int(sys.argv[3]), sys.argv[4], sys.argv[5]
-problems = []
-repro, checks = [], []
-bad_line = re.compile(r"^(panic: |fatal error: |exit status \d+\s*$|signal: )")
-
-def text_of(v):
-    return "".join(v) if isinstance(v, list) else (v or "")
-
-if rc != 0:
-    problems.append("nbconvert exited %d (timeout, dead kernel or bad notebook: see the .log)" % rc)
-try:
-    nb = json.load(open(path))
-except Exception as e:  # no executed notebook at all
-    nb = {"cells": []}
-    problems.append("no executed notebook: %s" % e)
-
-for i, cell in enumerate(nb.get("cells", [])):
-    for o in cell.get("outputs", []):
-        kind = o.get("output_type")
-        if kind == "error":
-            problems.append("cell %d: error output: %s" % (i, (o.get("evalue") or o.get("ename") or "").strip()[:200]))
-            continue
-        if kind == "stream":
-            text = text_of(o.get("text"))
-        elif kind in ("display_data", "execute_result"):
-            text = text_of(o.get("data", {}).get("text/plain"))
-        else:
-            continue
-        for line in text.splitlines():
-            if bad_line.match(line):
-                problems.append("cell %d: %s" % (i, line.strip()[:200]))
-            kind, _, rest = line.rstrip("\r").partition("\t")
-            if kind in ("REPRO", "CHECK"):
-                try:
-                    rec = json.loads(rest)
-                    assert isinstance(rec, dict) and rec.get("id") and rec.get("verdict") in ("PASS", "FAIL", "DEVIATION")
-                except Exception:
-                    problems.append("cell %d: malformed %s line: %r" % (i, kind, line[:200]))
-                    continue
-                (repro if kind == "REPRO" else checks).append(rec)
-
-rp = sum(r["verdict"] == "PASS" for r in repro)
-rd = sum(r["verdict"] == "DEVIATION" for r in repro)
-rf = len(repro) - rp - rd
-cp = sum(r["verdict"] == "PASS" for r in checks)
-cf = len(checks) - cp
-if rf:
-    problems.append("%d REPRO line(s) FAIL: %s" % (rf, ", ".join(r["id"] for r in repro if r["verdict"] == "FAIL")))
-if student and cp:
-    problems.append("student notebook: %d CHECK line(s) PASS, all must FAIL" % cp)
-if not student and cf:
-    problems.append("%d CHECK line(s) FAIL" % cf)
-
-def field(v):
-    return " ".join(str(v or "").split())
-
-with open(summary, "a") as s:
-    for r in repro:
-        s.write("\t".join(field(r.get(k)) for k in ("notebook", "id", "measured", "target", "verdict", "paper", "reason")) + "\n")
-status = "FAIL" if problems else "ok"
-for p in problems:
-    print("reproduce.sh:   %s: %s" % (name, p), file=sys.stderr)
-print("\t".join([name, status, str(rp), str(rf), str(rd), str(cp), str(cf), problems[0].replace("\t", " ") if problems else ""]))
-PY
+# pgid_of PID: the process group of PID (field 5 of /proc/PID/stat).
+pgid_of() {
+	local s
+	s=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+	s=${s##*) }
+	set -- $s
+	echo "$3"
 }
+own_pgid=$(pgid_of $$)
+
+# marked: the pids of the processes whose environment carries this run's
+# mark (the children started by bg, and everything they started).
+marked() {
+	local f
+	for f in $(grep -lzxF -- "LRSENSE_REPRO_WORK=$work" /proc/[0-9]*/environ 2>/dev/null || true); do
+		f=${f#/proc/}
+		echo "${f%/environ}"
+	done
+}
+
+# signal_marked SIG: send SIG to every marked process and its process group
+# (never to this script's own group).
+signal_marked() {
+	local p g
+	if [ -n "$current" ]; then
+		kill -s "$1" -- "-$current" 2>/dev/null || true
+	fi
+	for p in $(marked); do
+		g=$(pgid_of "$p") || continue
+		if [ -n "$g" ] && [ "$g" != 0 ] && [ "$g" != "$own_pgid" ]; then
+			kill -s "$1" -- "-$g" 2>/dev/null || true
+		fi
+		kill -s "$1" "$p" 2>/dev/null || true
+	done
+}
+
+# reap: stop every marked process: SIGTERM, then SIGKILL after 3 s.
+reap() {
+	local i
+	[ -n "$current" ] || [ -n "$(marked)" ] || return 0
+	signal_marked TERM
+	for i in $(seq 30); do
+		[ -n "$(marked)" ] || break
+		sleep 0.1
+	done
+	if [ -n "$(marked)" ]; then
+		signal_marked KILL
+		for i in $(seq 20); do
+			[ -n "$(marked)" ] || break
+			sleep 0.1
+		done
+	fi
+	current=
+}
+
+cleanup() {
+	reap
+	rm -rf "$work"
+}
+on_signal() {
+	trap - INT TERM HUP EXIT
+	echo >&2
+	echo "reproduce.sh: interrupted by SIG$2: stopping nbconvert, the kernel and gopls; removing $work" >&2
+	cleanup
+	exit "$1"
+}
+trap 'on_signal 130 INT' INT
+trap 'on_signal 143 TERM' TERM
+trap 'on_signal 129 HUP' HUP
+trap cleanup EXIT
+
+# bg CMD...: run CMD in a session of its own, marked, and wait for it (the
+# wait returns at once on a signal, so the trap runs without waiting for
+# CMD). Sets rc to CMD's exit status.
+rc=0
+bg() {
+	LRSENSE_REPRO_WORK="$work" setsid "$@" &
+	current=$!
+	rc=0
+	wait "$current" || rc=$?
+	current=
+}
+
+# --- the report tool ------------------------------------------------------------------
+tool="$work/reproduce-report"
+bg go -C "$root" build -o "$tool" ./lrsense/cmd/reproduce-report
+[ -x "$tool" ] || { echo "reproduce.sh: cannot build lrsense/cmd/reproduce-report" >&2; exit 2; }
+"$tool" init -out "$out"
 
 failed=0
 t_all=$(date +%s)
+i=0
 for nb in "${nbs[@]}"; do
 	[ -f "$nb" ] || { echo "reproduce.sh: no such notebook: $nb" >&2; exit 2; }
 	abs=$(cd "$(dirname "$nb")" && pwd)/$(basename "$nb")
@@ -190,39 +236,52 @@ for nb in "${nbs[@]}"; do
 	base=$(basename "$rel" .ipynb)
 	dir="$out/$sub"
 	mkdir -p "$dir"
-	student=0
-	case $base in *-student) student=1 ;; esac
 
 	echo "reproduce.sh: running $rel${LRSENSE_SCALE:+ (LRSENSE_SCALE=$LRSENSE_SCALE)}"
-	tmp=$(mktemp -d "${TMPDIR:-/tmp}/lrsense-repro.XXXXXX")
-	rm -f "$dir/$base.ipynb" "$dir/$base.html"
+	i=$((i + 1))
+	tmp="$work/tmp.$i"
+	mkdir "$tmp"
+	rm -f "$dir/$base.ipynb" "$dir/$base.html" "$dir/$base.result.json"
 	t0=$(date +%s.%N)
-	rc=0
-	TMPDIR="$tmp" jupyter nbconvert --to notebook --execute --allow-errors \
+	bg env TMPDIR="$tmp" LRSENSE_SWEEPS="$tmp/sweeps" jupyter nbconvert --to notebook --execute --allow-errors \
 		--ExecutePreprocessor.kernel_name=gonb \
 		--ExecutePreprocessor.timeout="$cell_timeout" \
 		--ExecutePreprocessor.interrupt_on_timeout=True \
-		--output-dir "$dir" --output "$base.ipynb" "$abs" >"$dir/$base.log" 2>&1 || rc=$?
+		--output-dir "$dir" --output "$base.ipynb" "$abs" >"$dir/$base.log" 2>&1
+	nbrc=$rc
 	t1=$(date +%s.%N)
+	reap # a kernel or gopls that outlived nbconvert
 	rm -rf "$tmp"
 	if [ -f "$dir/$base.ipynb" ]; then
-		jupyter nbconvert --to html --output-dir "$dir" --output "$base.html" "$dir/$base.ipynb" >>"$dir/$base.log" 2>&1 ||
-			echo "reproduce.sh:   $rel: HTML export failed (see $dir/$base.log)" >&2
+		bg jupyter nbconvert --to html --output-dir "$dir" --output "$base.html" "$dir/$base.ipynb" >>"$dir/$base.log" 2>&1
+		[ $rc = 0 ] || echo "reproduce.sh:   $rel: HTML export failed (see $dir/$base.log)" >&2
 	fi
 	secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
-	row=$(scan "$dir/$base.ipynb" "$student" "$rc" "$rel")
-	# insert the seconds column after the status
-	printf '%s\n' "$row" | awk -F'\t' -v OFS='\t' -v s="$secs" '{ $2 = $2 OFS s; print }' >>"$table"
-	case $row in *$'\t'FAIL$'\t'*) failed=$((failed + 1)) ;; esac
-	echo "reproduce.sh:   $rel: $(printf '%s' "$row" | cut -f2) in ${secs}s"
+	bg env TMPDIR="$work" "$tool" scan -out "$out" -name "$rel" -source "$abs" -rc "$nbrc" -seconds "$secs" \
+		-scale "$scale" -png "${REPRO_PNG:-auto}" "$dir/$base.ipynb"
+	case $rc in
+	0) status=ok ;;
+	3) status=FAIL ;;
+	*)
+		status=FAIL
+		printf '%s\tFAIL\t%s\t0\t0\t0\t0\t0\tthe scan failed (exit %s)\n' "$rel" "$secs" "$rc" >>"$out/notebooks.tsv"
+		;;
+	esac
+	[ $status = ok ] || failed=$((failed + 1))
+	echo "reproduce.sh:   $rel: $status in ${secs}s"
 done
+total=$(($(date +%s) - t_all))
+
+bg "$tool" html -out "$out" -root "$root" -scale "$scale" -seconds "$total"
+[ $rc = 0 ] || echo "reproduce.sh: writing the report failed" >&2
 
 echo
 echo "== notebooks ($out/notebooks.tsv)"
-column -t -s $'\t' "$table" 2>/dev/null || cat "$table"
+column -t -s $'\t' "$out/notebooks.tsv" 2>/dev/null || cat "$out/notebooks.tsv"
 echo
 echo "== claims ($out/summary.tsv)"
-column -t -s $'\t' "$summary" 2>/dev/null || cat "$summary"
+column -t -s $'\t' "$out/summary.tsv" 2>/dev/null || cat "$out/summary.tsv"
 echo
-echo "reproduce.sh: ${#nbs[@]} notebook(s), $failed failed, $(($(date +%s) - t_all))s in total"
+echo "reproduce.sh: report: $out/index.html"
+echo "reproduce.sh: ${#nbs[@]} notebook(s), $failed failed, ${total}s in total"
 [ "$failed" = 0 ]

@@ -16,7 +16,12 @@
 #      this machine's CA bundle as docker/extra-ca.crt (for TLS-intercepting
 #      networks) and this machine's GOPROXY/GOSUMDB/GOFLAGS;
 #   5. run `reproduce --quick NOTEBOOK` in the image with --network none and
-#      check the exit status and the scanned results;
+#      check the exit status, the scanned results and the report page, in a
+#      results directory private to this run (mktemp -d, 0700, owned by the
+#      image's user uid 1000 so the container can write it);
+#   5b. the served notebook's token: `-e JUPYTER_TOKEN=` must be refused
+#      (non-zero exit, the refusal in the log), with LRSENSE_ALLOW_NO_TOKEN=1
+#      it must start and warn;
 #   6. serve the image with `docker run -p 127.0.0.1:PORT:8888` and run the
 #      notebook in headless Chromium with docker/browser-test.sh --image
 #      (BROWSER=0 skips this stage);
@@ -191,6 +196,7 @@ set +e +o pipefail
 	--build-arg GOPROXY="$(go env GOPROXY 2>/dev/null || echo https://proxy.golang.org,direct)" \
 	--build-arg GOSUMDB="$(go env GOSUMDB 2>/dev/null || echo sum.golang.org)" \
 	--build-arg GOFLAGS="$(go env GOFLAGS 2>/dev/null || true)" \
+	--build-arg LRSENSE_COMMIT="$(git -C "$root" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)" \
 	- 2>&1 | tee "$run/build.log"
 rc=${PIPESTATUS[1]}
 set -e -o pipefail
@@ -200,8 +206,13 @@ stage_done
 
 # --- 5. run -----------------------------------------------------------------------------
 stage "reproduce --quick $nb (--network none)"
-out=$(mktemp -d /var/tmp/lrsense-image-out.XXXXXX)
-chmod 777 "$out"
+# A private directory: mktemp -d makes it 0700 under a 0700 parent; only the
+# image's user (uid 1000) and root can write or read it. Nothing in it
+# predates this run.
+outer=$(mktemp -d /var/tmp/lrsense-image.XXXXXX)
+out="$outer/out"
+install -d -m 0700 -o 1000 -g 1000 "$out"
+[ -z "$(ls -A "$out")" ] || { echo "test-image.sh: $out is not empty" >&2; exit 1; }
 set +e +o pipefail
 docker run --rm --network none -v "$out:/out" "$IMAGE" reproduce --quick --out /out "$nb" 2>&1 |
 	tee "$run/run.log"
@@ -209,7 +220,34 @@ rc=${PIPESTATUS[0]}
 set -e -o pipefail
 echo "test-image.sh: container exit status $rc; results in $out"
 [ "$rc" = 0 ] || { echo "test-image.sh: the notebook FAILED in the image" >&2; exit 1; }
+for f in notebooks.tsv summary.tsv index.html; do
+	[ -f "$out/$f" ] && [ ! -L "$out/$f" ] && [ "$(stat -c %u "$out/$f")" = 1000 ] ||
+		{ echo "test-image.sh: $out/$f is missing or was not written by the container" >&2; exit 1; }
+done
 grep -q $'\tok\t' "$out/notebooks.tsv" || { echo "test-image.sh: no ok row in $out/notebooks.tsv" >&2; exit 1; }
+grep -q 'lrsense reproduction report' "$out/index.html" || { echo "test-image.sh: $out/index.html is not the report" >&2; exit 1; }
+stage_done
+
+# --- 5b. token -----------------------------------------------------------------------------
+stage "served notebook: an empty token is refused without the opt-in"
+set +e
+log=$(docker run --rm --network none -e JUPYTER_TOKEN= "$IMAGE" 2>&1)
+rc=$?
+set -e
+printf '%s\n' "$log" | tail -n 8
+[ "$rc" != 0 ] && printf '%s' "$log" | grep -q 'LRSENSE_ALLOW_NO_TOKEN=1' ||
+	{ echo "test-image.sh: JUPYTER_TOKEN= was not refused (exit $rc)" >&2; exit 1; }
+# With the opt-in it starts, and says so: run it briefly, then stop it.
+name="lrsense-notoken-$$"
+docker run -d --rm --name "$name" --network none -e JUPYTER_TOKEN= -e LRSENSE_ALLOW_NO_TOKEN=1 "$IMAGE" >/dev/null
+ok=0
+for _ in $(seq 60); do
+	if docker logs "$name" 2>&1 | grep -q 'WARNING: JUPYTER IS SERVED WITHOUT A TOKEN'; then ok=1; break; fi
+	sleep 1
+done
+docker logs "$name" 2>&1 | tail -n 12
+docker rm -f "$name" >/dev/null 2>&1 || true
+[ "$ok" = 1 ] || { echo "test-image.sh: with LRSENSE_ALLOW_NO_TOKEN=1 the log has no warning" >&2; exit 1; }
 stage_done
 
 # --- 6. browser ---------------------------------------------------------------------------

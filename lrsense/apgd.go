@@ -22,7 +22,7 @@ const defaultAPGDCutoff = 1e-8
 // asymmetric loss ½‖𝒜(LRᵀ) − y‖² (∇_L = G·R, ∇_R = Gᵀ·L). The updates
 // alternate: the R step uses the new L. There is no damping λ.
 //
-// With the Identity operator (full observation, G = LRᵀ − Y) and η = 1 each
+// With full observation (G = LRᵀ − Y) and η = 1 each
 // half step is an exact least-squares solve, L ← Y·R(RᵀR)^†, so APGD is a
 // damped form of alternating least squares. This is why it tolerates larger
 // steps than the simultaneous ScaledGD(λ) step, whose two factor corrections

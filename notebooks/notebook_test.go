@@ -94,10 +94,12 @@ func missingTools() string {
 	return "the gonb Jupyter kernel is not installed"
 }
 
-// runScript runs the reproduce script and returns its combined output. It
-// stops the script's whole process group (jupyter, the kernel, the Go
-// programs) a minute before the test's deadline, so that a hung notebook
-// fails this subtest with its log instead of killing the test binary.
+// runScript runs the reproduce script and returns its combined output. A
+// minute before the test's deadline it sends SIGTERM to the script's process
+// group: the script's trap stops what it started in sessions of its own
+// (nbconvert, the kernel, gopls, the Go programs) and exits, so that a hung
+// notebook fails this subtest with its log instead of killing the test
+// binary. A script that is still running 15 s later is killed.
 func runScript(t *testing.T, script string, args ...string) ([]byte, error) {
 	ctx := context.Background()
 	if dl, ok := t.Deadline(); ok {
@@ -107,11 +109,16 @@ func runScript(t *testing.T, script string, args ...string) ([]byte, error) {
 	}
 	cmd := exec.CommandContext(ctx, "bash", append([]string{script}, args...)...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
-	cmd.WaitDelay = 10 * time.Second
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM) }
+	cmd.WaitDelay = 15 * time.Second
 	cmd.Env = os.Environ()
 	if os.Getenv("REPRO_CELL_TIMEOUT") == "" {
 		cmd.Env = append(cmd.Env, "REPRO_CELL_TIMEOUT=1200")
+	}
+	if os.Getenv("REPRO_PNG") == "" {
+		// No PNG copies of the figures (a Chromium start each, seconds per
+		// figure): docker/report_test.go checks those.
+		cmd.Env = append(cmd.Env, "REPRO_PNG=off")
 	}
 	var buf bytes.Buffer
 	cmd.Stdout = &buf

@@ -3,9 +3,11 @@
 // that it uses the Go (gonb) kernel, click Cell → Run All, wait for every
 // cell to finish, and check what a reader would see.
 //
-// Usage: node run-notebook.mjs BASE_URL TOKEN NOTEBOOK_PATH OUT_DIR
+// Usage: JUPYTER_TOKEN=... node run-notebook.mjs BASE_URL NOTEBOOK_PATH OUT_DIR
 //   BASE_URL       e.g. http://127.0.0.1:41234
 //   NOTEBOOK_PATH  relative to the server's notebook dir, e.g. 00-tour.ipynb
+// The server's token comes from the environment, never from the arguments
+// (which every local user can read in ps).
 //
 // It prints one line per assertion ("ok ..." or "FAIL ...") and, last, the
 // path of the full-page screenshot. Exit status 0 only when every assertion
@@ -15,9 +17,10 @@ import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
 
-const [base, token, nbPath, outDir] = process.argv.slice(2);
+const [base, nbPath, outDir] = process.argv.slice(2);
+const token = process.env.JUPYTER_TOKEN;
 if (!base || !token || !nbPath || !outDir) {
-  console.error('usage: node run-notebook.mjs BASE_URL TOKEN NOTEBOOK_PATH OUT_DIR');
+  console.error('usage: JUPYTER_TOKEN=... node run-notebook.mjs BASE_URL NOTEBOOK_PATH OUT_DIR');
   process.exit(2);
 }
 const runTimeout = 1000 * Number(process.env.RUN_TIMEOUT_S || 900);
@@ -90,8 +93,14 @@ try {
   const tables = await page.locator('.output_area table').count();
   check(tables >= 1, 'results table present', `${tables} table(s)`);
   const repro = await page.locator('.output_area', { hasText: 'Reproduction:' }).count();
-  const failed = /\bFAIL\b/.test(allText.replace(/FAILED/g, ''));
-  check(repro > 0 && !failed, 'reproduction table present, no FAIL', repro ? (failed ? 'a claim FAILED' : 'all PASS') : 'missing');
+  // The verdicts, from the notebook's REPRO lines (the claim protocol of
+  // lrsense/experiment: "REPRO<TAB>{json}"), as the page shows them.
+  const lines = await page.evaluate(() => [...document.querySelectorAll('.output_area pre')]
+    .flatMap((el) => el.textContent.split('\n')).filter((l) => l.startsWith('REPRO\t')));
+  const verdicts = lines.map((l) => { try { return JSON.parse(l.slice(6)).verdict; } catch { return 'malformed'; } });
+  const bad = verdicts.filter((v) => v !== 'PASS' && v !== 'DEVIATION');
+  check(repro > 0 && verdicts.length > 0 && bad.length === 0, 'reproduction table present, no FAIL',
+    repro ? `${verdicts.length} claim(s): ${verdicts.join(' ')}` : 'missing');
   check(consoleErrors.length === 0, 'no page errors', consoleErrors.slice(0, 3).join(' | '));
 
   // The classic UI scrolls inside #site, not the page: grow the viewport to

@@ -1,6 +1,8 @@
 package assign
 
 import (
+	"fmt"
+
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/lrsense/lrsense/lrsense"
@@ -41,7 +43,7 @@ const gradTol = 1e-5
 // finite-difference gradient, on a symmetric Gaussian problem and on one
 // whose A_i are not symmetric (where sym(G) = (G + Gᵀ)/2 matters).
 func CheckSymGrad(f SymGradFunc) Result {
-	res := Result{Assignment: "gradient", Check: "symmetric"}
+	res := Result{Assignment: "gradient", Check: "symmetric", What: "∇f(U) against finite differences, symmetric and non-symmetric A_i"}
 	const n, k = 6, 3
 	ops := []lrsense.Operator{}
 	if op, err := lrsense.NewSymGaussian(40, n, lrsense.NewSource(1)); err == nil {
@@ -49,6 +51,12 @@ func CheckSymGrad(f SymGradFunc) Result {
 	}
 	if op, err := lrsense.NewGaussian(40, n, n, lrsense.NewSource(2)); err == nil {
 		ops = append(ops, op)
+	}
+	shapes := fmt.Sprintf("Shapes: U is %d×%d (n×r′) and G = 𝒜*(r) is %d×%d (n×n), so ∇f(U) = sym(G)·U is (n×n)·(n×r′), G on the left.", n, k, n, n)
+	wrongShape := map[[2]int]string{
+		{n, n}: "did you forget to multiply sym(G) by U?",
+		{k, k}: "did you compute Uᵀ·G·U? The gradient is sym(G)·U",
+		{k, n}: "did you compute Uᵀ·G (the transpose of the answer)?",
 	}
 	for i, op := range ops {
 		p := testProblem(op, uint64(10+i))
@@ -62,27 +70,25 @@ func CheckSymGrad(f SymGradFunc) Result {
 		gu.Mul(g, u)
 		gtu.Mul(g.T(), u)
 		var got *mat.Dense
-		if msg := safely(func() { got = f(p, mat.DenseCopyOf(u)) }); msg != "" {
-			res.Message = msg
-			return res
+		if e := safely(func() { got = f(p, mat.DenseCopyOf(u)) }); e != nil {
+			return res.panicked(e, shapes)
 		}
-		if msg := shapeProblem("∇f(U)", got, n, k, "The gradient has the shape of U."); msg != "" {
-			res.Message = msg
-			return res
+		if msg := shapeProblem("∇f(U)", got, n, k, "n×r′, the shape of U", wrongShape, ""); msg != "" {
+			return res.fail("%s", msg)
 		}
 		ok, msg := diagnose("∇f(U)", got, want, gradTol, []candidate{
-			{scaledCopy(2, want), "Your gradient is twice the true one: with the ¼ in f(U) = ¼‖𝒜(UUᵀ) − y‖², the 2 from differentiating UUᵀ and the 2 of the square cancel the ¼: ∇f(U) = sym(G)·U."},
+			{scaledCopy(2, want), "Your gradient is twice the true one: with the ¼ in f(U) = ¼‖𝒜(UUᵀ) − y‖², the 2 from differentiating UUᵀ and the 2 of the square cancel the ¼: ∇f(U) = sym(G)·U, and sym(G) = (G + Gᵀ)/2, not G + Gᵀ."},
+			{scaledCopy(4, want), "Your gradient is 4 times the true one: the ¼ in front of the loss is missing."},
 			{scaledCopy(0.5, want), "Your gradient is half the true one: a factor 2 is missing (∇f(U) = sym(G)·U, and sym(G)·U = (G·U + Gᵀ·U)/2, not half of it)."},
 			{scaledCopy(-1, want), "Your gradient has the wrong sign: use the residual 𝒜(UUᵀ) − y, not y − 𝒜(UUᵀ)."},
-			{&gu, "You used G·U. When the A_i are not symmetric, G = 𝒜*(r) is not symmetric either and the gradient is sym(G)·U = (G + Gᵀ)/2·U."},
+			{scaledCopy(-2, want), "Your gradient has the wrong sign and is twice the true one: residual 𝒜(UUᵀ) − y, and no 2."},
+			{&gu, "You used G·U without symmetrizing. When the A_i are not symmetric, G = 𝒜*(r) is not symmetric either and the gradient is sym(G)·U = (G + Gᵀ)/2·U."},
 			{&gtu, "You used Gᵀ·U (a transpose). The gradient is sym(G)·U = (G + Gᵀ)/2·U."},
 			{scaledCopy(2, &gu), "You used 2·G·U: drop the 2 (the ¼ loss) and symmetrize G: sym(G)·U."},
 		})
 		if !ok {
-			res.Message = msg
-			return res
+			return res.fail("%s", msg)
 		}
-		res.Message = msg
 	}
 	res.Pass = true
 	res.Message = "∇f(U) matches the finite-difference gradient on a symmetric and a non-symmetric operator."
@@ -93,12 +99,11 @@ func CheckSymGrad(f SymGradFunc) Result {
 // finite-difference gradient on a rectangular problem (n1 ≠ n2, so a wrong
 // transpose shows as a wrong shape).
 func CheckAsymGrad(f AsymGradFunc) Result {
-	res := Result{Assignment: "gradient", Check: "asymmetric"}
+	res := Result{Assignment: "gradient", Check: "asymmetric", What: "∇_L f and ∇_R f against finite differences, n1 ≠ n2"}
 	const n1, n2, k = 6, 4, 3
 	op, err := lrsense.NewGaussian(40, n1, n2, lrsense.NewSource(3))
 	if err != nil {
-		res.Message = err.Error()
-		return res
+		return res.fail("%v", err)
 	}
 	p := testProblem(op, 30)
 	l, r := randomFactor(n1, k, 31), randomFactor(n2, k, 32)
@@ -106,17 +111,28 @@ func CheckAsymGrad(f AsymGradFunc) Result {
 	ls := lrsense.NewLeastSquares(p)
 	wantL, wantR := fdGrad(ls, x, l), fdGrad(ls, x, r)
 	var gl, gr *mat.Dense
-	if msg := safely(func() { gl, gr = f(p, mat.DenseCopyOf(l), mat.DenseCopyOf(r)) }); msg != "" {
-		res.Message = msg
-		return res
+	if e := safely(func() { gl, gr = f(p, mat.DenseCopyOf(l), mat.DenseCopyOf(r)) }); e != nil {
+		return res.panicked(e, fmt.Sprintf("Shapes: L is %d×%d (n1×r′), R is %d×%d (n2×r′), G = 𝒜*(r) is %d×%d (n1×n2): ∇_L f = G·R is (n1×n2)·(n2×r′) and ∇_R f = Gᵀ·L is (n2×n1)·(n1×r′); G·L and Gᵀ·R do not fit.", n1, k, n2, k, n1, n2))
 	}
-	if msg := shapeProblem("∇_L f", gl, n1, k, "∇_L f = G·R with G = 𝒜*(𝒜(LRᵀ) − y) (n1×n2): did you use Gᵀ?"); msg != "" {
-		res.Message = msg
-		return res
+	if gl != nil && gr != nil && !gl.IsEmpty() && !gr.IsEmpty() {
+		if r1, _ := gl.Dims(); r1 == n2 {
+			if r2, _ := gr.Dims(); r2 == n1 {
+				return res.fail("Your ∇_L f is %s and your ∇_R f is %s; they should be %d×%d (n1×r′) and %d×%d (n2×r′) — did you swap the two returns (return ∇_L f first)?", formatShape(gl), formatShape(gr), n1, k, n2, k)
+			}
+		}
 	}
-	if msg := shapeProblem("∇_R f", gr, n2, k, "∇_R f = Gᵀ·L: the transpose is needed on this side."); msg != "" {
-		res.Message = msg
-		return res
+	if msg := shapeProblem("∇_L f", gl, n1, k, "n1×r′, the shape of L", map[[2]int]string{
+		{n2, k}:  "did you multiply by Gᵀ? ∇_L f = G·R",
+		{n1, n2}: "did you forget to multiply G by R?",
+	}, "∇_L f = G·R"); msg != "" {
+		return res.fail("%s", msg)
+	}
+	if msg := shapeProblem("∇_R f", gr, n2, k, "n2×r′, the shape of R", map[[2]int]string{
+		{n1, k}:  "did you use G instead of Gᵀ? ∇_R f = Gᵀ·L",
+		{n1, n2}: "did you forget to multiply Gᵀ by L?",
+		{n2, n1}: "did you forget to multiply Gᵀ by L?",
+	}, "∇_R f = Gᵀ·L"); msg != "" {
+		return res.fail("%s", msg)
 	}
 	for _, c := range []struct {
 		what      string
@@ -128,12 +144,11 @@ func CheckAsymGrad(f AsymGradFunc) Result {
 	} {
 		ok, msg := diagnose(c.what, c.got, c.want, gradTol, []candidate{
 			{scaledCopy(2, c.want), c.what + " is twice the true one: for f = ½‖𝒜(LRᵀ) − y‖² the ½ cancels the 2 of the square: " + c.what + " = " + c.formula + "."},
-			{scaledCopy(0.5, c.want), c.what + " is half the true one: " + c.what + " = " + c.formula + ", with no ½."},
+			{scaledCopy(0.5, c.want), c.what + " is half the true one: " + c.what + " = " + c.formula + ", with no ½ (the symmetric loss's sym(G) has no analogue here)."},
 			{scaledCopy(-1, c.want), c.what + " has the wrong sign: use the residual 𝒜(LRᵀ) − y."},
 		})
 		if !ok {
-			res.Message = msg
-			return res
+			return res.fail("%s", msg)
 		}
 	}
 	res.Pass = true

@@ -150,36 +150,53 @@ func FitSlope(alphas, lengths []float64) float64 {
 	return slope
 }
 
-// CheckLengths compares the student's measured phase-I lengths (one per α
-// of the config) with the reference measurement.
-func CheckLengths(lengths []float64, c PhaseConfig) Result {
-	res := Result{Assignment: "small-init", Check: "lengths"}
+// PhaseLengthFunc is a student's measurement of phase I: the first
+// iteration t of GD (step c.Step, on c.Problem() from c.Init(alpha)) with
+// relative error ≤ c.Level.
+type PhaseLengthFunc func(c PhaseConfig, alpha float64) float64
+
+// FitSlopeFunc is a student's least-squares slope of lengths against
+// ln(1/α).
+type FitSlopeFunc func(alphas, lengths []float64) float64
+
+// PredictFunc is a student's predicted slope for GD with step eta.
+type PredictFunc func(eta float64) float64
+
+// CheckLengths measures phase I with the student's PhaseLength for every α
+// of the config and compares each length with the reference measurement
+// (exactly: both count the same GD iterations). It returns the student's
+// lengths (NaN where their code panicked) for plotting.
+func CheckLengths(f PhaseLengthFunc, c PhaseConfig) (Result, []float64) {
+	res := Result{Assignment: "small-init", Check: "lengths", What: "your phase-I lengths against the library's GD measurement"}
 	c = c.WithDefaults()
-	if len(lengths) != len(c.Alphas) {
-		res.Message = fmt.Sprintf("got %d lengths for %d values of α.", len(lengths), len(c.Alphas))
-		return res
+	lengths := make([]float64, len(c.Alphas))
+	for i := range lengths {
+		lengths[i] = math.NaN()
 	}
 	want, err := ReferenceLengths(c)
 	if err != nil {
-		res.Message = err.Error()
-		return res
+		return res.fail("%v", err), lengths
+	}
+	for i, a := range c.Alphas {
+		if e := safely(func() { lengths[i] = f(c, a) }); e != nil {
+			return res.panicked(e, ""), lengths
+		}
 	}
 	for i, l := range lengths {
 		switch {
 		case l == 0:
-			res.Message = fmt.Sprintf("length for α = %g is 0: fill in the TODO.", c.Alphas[i])
-			return res
+			return res.fail("length for α = %g is 0: fill in the TODO.", c.Alphas[i]), lengths
+		case math.IsNaN(l) || math.IsInf(l, 0):
+			return res.fail("length for α = %g is %v: did GD leave phase I within c.MaxIterations, and did you look at the relative error (series \"relerr\")?", c.Alphas[i], l), lengths
 		case math.Abs(l-want[i]) == 1:
-			res.Message = fmt.Sprintf("α = %g: you measured %g, the reference %g — off by one: iteration t is the iterate after t steps, and phase I ends at the first t with relative error ≤ %g.", c.Alphas[i], l, want[i], c.Level)
-			return res
+			return res.fail("α = %g: you measured %g, the reference %g — off by one: iteration t is the iterate after t steps, and phase I ends at the first t with relative error ≤ %g.", c.Alphas[i], l, want[i], c.Level), lengths
 		case l != want[i]:
-			res.Message = fmt.Sprintf("α = %g: you measured %g, the reference %g. Use the config's Problem() and Init(α), GD with Step %g, and the first t with relative error ≤ %g.", c.Alphas[i], l, want[i], c.Step, c.Level)
-			return res
+			return res.fail("α = %g: you measured %g, the reference %g. Use the config's Problem() and Init(α), GD with Step %g, and the first t with relative error ≤ %g.", c.Alphas[i], l, want[i], c.Step, c.Level), lengths
 		}
 	}
 	res.Pass = true
 	res.Message = fmt.Sprintf("your lengths match the reference: %v.", want)
-	return res
+	return res, lengths
 }
 
 // referenceSlope is the slope fitted to the reference phase-I lengths of c
@@ -193,48 +210,84 @@ func referenceSlope(c PhaseConfig) (float64, error) {
 	return FitSlope(c.Alphas, lengths), nil
 }
 
-// CheckSlope compares the student's fitted slope (phase-I length per unit
-// of ln(1/α)) with the slope fitted to the reference measurement: within
-// 5%.
-func CheckSlope(slope float64, c PhaseConfig) Result {
-	res := Result{Assignment: "small-init", Check: "slope"}
-	want, err := referenceSlope(c)
+// CheckSlope runs the student's fit on the reference lengths and compares
+// its slope with the least-squares slope (phase-I length per unit of
+// ln(1/α)): within 5%.
+func CheckSlope(fit FitSlopeFunc, c PhaseConfig) Result {
+	res := Result{Assignment: "small-init", Check: "slope", What: "your fit on the reference lengths against the least-squares slope"}
+	c = c.WithDefaults()
+	lengths, err := ReferenceLengths(c)
 	if err != nil {
-		res.Message = err.Error()
-		return res
+		return res.fail("%v", err)
 	}
-	rel := func(a, b float64) float64 { return math.Abs(a-b) / math.Abs(b) }
+	want := FitSlope(c.Alphas, lengths)
+	var slope float64
+	if e := safely(func() { slope = fit(append([]float64(nil), c.Alphas...), append([]float64(nil), lengths...)) }); e != nil {
+		return res.panicked(e, "")
+	}
+	x := make([]float64, len(c.Alphas))
+	var sxy, sxx float64
+	for i, a := range c.Alphas {
+		x[i] = math.Log(1 / a)
+		sxy += x[i] * lengths[i]
+		sxx += x[i] * x[i]
+	}
+	rel := func(a, b float64) bool { return math.Abs(a-b) <= 0.05*math.Abs(b) }
 	switch {
 	case slope == 0:
 		res.Message = "slope is 0: fill in the TODO."
-	case rel(slope, want) <= 0.05:
+	case math.IsNaN(slope) || math.IsInf(slope, 0):
+		res.Message = fmt.Sprintf("slope is %v: is the denominator Σ(x − x̄)² zero, or a slice empty?", slope)
+	case rel(slope, want):
 		res.Pass = true
 		res.Message = fmt.Sprintf("slope %.3g matches the reference %.3g iterations per unit of ln(1/α).", slope, want)
-	case rel(-slope, want) <= 0.05:
+	case rel(-slope, want):
 		res.Message = "your slope has the wrong sign: fit the length against ln(1/α) (it grows as α shrinks), not against ln α."
-	case rel(slope, want*math.Ln10) <= 0.05:
+	case rel(slope, want*math.Ln10):
 		res.Message = "your slope is ln(10) times too large: you fitted against log10(1/α); the check expects the natural log ln(1/α)."
+	case rel(slope, fitSwapped(x, lengths)):
+		res.Message = "you fitted ln(1/α) against the length (x and y swapped): the slope is d(length)/d ln(1/α), the length on the y axis."
+	case rel(slope, sxy/sxx):
+		res.Message = "you fitted a line through the origin: the phase-I length has an offset, so fit length = a + b·ln(1/α) and return b (least squares with an intercept)."
 	default:
-		res.Message = fmt.Sprintf("slope %.3g, the reference measures %.3g: check your lengths and the fit (least squares of length against ln(1/α)).", slope, want)
+		res.Message = fmt.Sprintf("slope %.3g, the reference measures %.3g: the least-squares slope is Σ(x − x̄)(y − ȳ)/Σ(x − x̄)² with x = ln(1/α), y = length.", slope, want)
 	}
 	return res
 }
 
-// CheckPrediction compares the student's predicted slope with the
-// measured one: a good prediction is within 25%.
-func CheckPrediction(pred float64, c PhaseConfig) Result {
-	res := Result{Assignment: "small-init", Check: "prediction"}
+// fitSwapped returns the least-squares slope of x against y (the fit with
+// the axes swapped).
+func fitSwapped(x, y []float64) float64 {
+	_, b := stat.LinearRegression(y, x, nil, false)
+	return b
+}
+
+// CheckPrediction compares the student's predicted slope for GD with
+// step c.Step with the measured one: a good prediction is within 25%.
+func CheckPrediction(f PredictFunc, c PhaseConfig) Result {
+	res := Result{Assignment: "small-init", Check: "prediction", What: "your predicted slope against GD's measured slope (within 25%)"}
+	c = c.WithDefaults()
 	want, err := referenceSlope(c)
 	if err != nil {
-		res.Message = err.Error()
-		return res
+		return res.fail("%v", err)
 	}
+	var pred float64
+	if e := safely(func() { pred = f(c.Step) }); e != nil {
+		return res.panicked(e, "")
+	}
+	near := func(v float64) bool { return math.Abs(pred-v) <= 0.05*math.Abs(v) }
 	switch d := math.Abs(pred-want) / want; {
 	case pred == 0:
 		res.Message = "prediction is 0: fill in the TODO."
 	case d <= 0.25:
 		res.Pass = true
 		res.Message = fmt.Sprintf("you predicted %.3g, GD measures %.3g (off by %.0f%%).", pred, want, 100*d)
+	case near(math.Log1p(c.Step)):
+		res.Message = fmt.Sprintf("you predicted %.3g = ln(1 + η), GD measures %.3g: the length is ln(1/α)/ln(1 + η), so the slope is the reciprocal.", pred, want)
+	case near(1 / math.Log10(1+c.Step)):
+		res.Message = fmt.Sprintf("you predicted %.3g with a base-10 logarithm, GD measures %.3g: (1 + η)^t·α ≈ 1 gives t = ln(1/α)/ln(1 + η), natural logs on both sides.", pred, want)
+	case near(1 / math.Log1p(2*c.Step)):
+		res.Message = fmt.Sprintf("you predicted %.3g = 1/ln(1 + 2η), GD measures %.3g: in phase I a step multiplies the signal by about 1 + η·λ with λ = 1 (∇f(U) = sym(G)·U has no factor 2).", pred, want)
 	default:
 		res.Message = fmt.Sprintf("you predicted %.3g, GD measures %.3g. Hint: in phase I, U_t ≈ (I + η𝒜*(y))^t U₀ grows like the power method; how many steps does a factor (1 + η)^t need to make up for α?", pred, want)
 	}

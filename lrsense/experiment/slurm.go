@@ -230,6 +230,10 @@ func taskScript(dir string, a slurmArray, worker string, args []string) string {
 	var b strings.Builder
 	b.WriteString("#!/bin/sh\n# Written by lrsense/experiment: one shard of a sweep per array task.\n")
 	b.WriteString("t=${SLURM_ARRAY_TASK_ID:?not run as a Slurm array task}\n")
+	// A notebook cell's program talks to its GoNB kernel through named
+	// pipes; the worker must not (they are not on a compute node, and here
+	// its output would land in the cell).
+	b.WriteString("unset GONB_PIPE GONB_PIPE_BACK\n")
 	fmt.Fprintf(&b, "d=%s\n", shellQuote(a.dir))
 	fmt.Fprintf(&b, "%s=%s %s=\"$t\" %s", envSweepDir, shellQuote(dir), envSweepShard, shellQuote(worker))
 	for _, arg := range args {
