@@ -8,6 +8,7 @@ import (
 	"html"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"reflect"
 	"runtime"
@@ -15,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/janpfeifer/gonb/gonbui"
@@ -404,6 +406,11 @@ func (s *Sweep[C]) runSlurm(ctx context.Context, p *plan, dir string, missing []
 	if err != nil {
 		return fmt.Errorf("experiment: Slurm runner: %w", err)
 	}
+	// Ctrl-C (GoNB interrupts a cell with SIGINT) or a SIGTERM while the
+	// array runs cancels it with scancel instead of leaving it running
+	// with nobody waiting for it.
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	fails, err := s.Slurm.runArray(ctx, dir, exe, os.Args[1:], missing, func(done, total int) { prog.update(done, total) })
 	prog.finish(len(missing)-len(fails), len(missing))
 	if err != nil {

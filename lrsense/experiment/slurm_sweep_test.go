@@ -1,11 +1,14 @@
 package experiment
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -122,4 +125,43 @@ func sameReduction(t *testing.T, what string, a, b *Results[testConfig]) bool {
 		}
 	}
 	return ok && !t.Failed()
+}
+
+// TestSlurmSweepInterrupt: Ctrl-C (SIGINT, as GoNB sends to a cell's
+// program) while a sweep waits for its array cancels the array.
+func TestSlurmSweepInterrupt(t *testing.T) {
+	slurmTest(t)
+	store := t.TempDir()
+	t.Setenv("TEST_OTHER_STORE", store)
+	t.Setenv("TEST_SLOW_SHARD", "0")
+	sw := testSweep(store)
+	sw.Shards = 5
+	sw.Slurm = &Slurm{Poll: 200 * time.Millisecond, Throttle: 1}
+	go func() {
+		for i := 0; i < 300; i++ {
+			out, _ := exec.Command("squeue", "-h", "-r", "-n", "lrsense-sweep", "-t", "RUNNING", "-o", "%K").Output()
+			if strings.TrimSpace(string(out)) != "" {
+				syscall.Kill(os.Getpid(), syscall.SIGINT)
+				return
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}()
+	t0 := time.Now()
+	_, err := sw.Run()
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("sweep after SIGINT: %v, want context.Canceled", err)
+	}
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		out, _ := exec.Command("squeue", "-h", "-n", "lrsense-sweep", "-o", "%i").Output()
+		if strings.TrimSpace(string(out)) == "" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("array still queued after SIGINT: %s", out)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	t.Logf("SIGINT cancelled the array; Run returned after %v", time.Since(t0).Round(time.Millisecond))
 }
