@@ -19,9 +19,14 @@
 #      check the exit status, the scanned results and the report page, in a
 #      results directory private to this run (mktemp -d, 0700, owned by the
 #      image's user uid 1000 so the container can write it);
+#      Then the report page: every link and thumbnail in index.html is a
+#      relative link to a non-empty file in the results directory (or an
+#      anchor that exists), and at least one figure file is linked;
 #   5b. the served notebook's token: `-e JUPYTER_TOKEN=` must be refused
 #      (non-zero exit, the refusal in the log), with LRSENSE_ALLOW_NO_TOKEN=1
-#      it must start and warn;
+#      it must start and warn; the documented `-p 127.0.0.1:...` run is
+#      published on loopback only, prints its token, and answers a POST
+#      /api/kernels without the token with 403;
 #   6. serve the image with `docker run -p 127.0.0.1:PORT:8888` and run the
 #      notebook in headless Chromium with docker/browser-test.sh --image
 #      (BROWSER=0 skips this stage);
@@ -226,6 +231,62 @@ for f in notebooks.tsv summary.tsv index.html; do
 done
 grep -q $'\tok\t' "$out/notebooks.tsv" || { echo "test-image.sh: no ok row in $out/notebooks.tsv" >&2; exit 1; }
 grep -q 'lrsense reproduction report' "$out/index.html" || { echo "test-image.sh: $out/index.html is not the report" >&2; exit 1; }
+# The page as a reader opens it from the output folder: every link and image
+# is relative and names a non-empty file in the folder (a path that only
+# exists inside the container would be dead here), every #anchor exists in
+# its page, and the notebook has at least one figure file.
+python3 - "$out" <<'EOF' || { echo "test-image.sh: $out/index.html has dead links" >&2; exit 1; }
+import html.parser, os, sys, urllib.parse
+out = os.path.realpath(sys.argv[1])
+class Page(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.refs, self.ids = [], set()
+    def handle_starttag(self, tag, attrs):
+        for k, v in attrs:
+            if k == "id" and v:
+                self.ids.add(v)
+            if (k == "href" and tag == "a") or (k == "src" and tag == "img"):
+                self.refs.append((tag, v or ""))
+def parse(path):
+    p = Page()
+    with open(path, encoding="utf-8") as f:
+        p.feed(f.read())
+    return p
+page = parse(os.path.join(out, "index.html"))
+bad, files, imgs, external = [], set(), 0, 0
+for tag, ref in page.refs:
+    u = urllib.parse.urlsplit(ref)
+    if u.scheme in ("http", "https") and tag == "a":
+        external += 1
+        continue
+    if u.scheme or u.netloc or u.path.startswith("/"):
+        bad.append(f"{ref}: not a relative link")
+        continue
+    path = urllib.parse.unquote(u.path)
+    frag = urllib.parse.unquote(u.fragment)
+    if not path:
+        if frag not in page.ids:
+            bad.append(f"{ref}: no such anchor")
+        continue
+    full = os.path.realpath(os.path.join(out, path))
+    if not full.startswith(out + os.sep) or not os.path.isfile(full) or os.path.getsize(full) == 0:
+        bad.append(f"{ref}: not a non-empty file in the output folder")
+        continue
+    files.add(path)
+    imgs += tag == "img"
+    if frag and full.endswith(".html") and frag not in parse(full).ids:
+        bad.append(f"{ref}: no such anchor in {path}")
+figs = [f for f in files if f.startswith("figures/")]
+print(f"test-image.sh: index.html: {len(page.refs)} links and images, {len(files)} files, "
+      f"{imgs} thumbnails, {len(figs)} figure files, {external} external links (not followed)")
+if not figs:
+    bad.append("no figure of the notebook is linked from the page")
+for b in bad:
+    print("test-image.sh: index.html:", b, file=sys.stderr)
+sys.exit(1 if bad else 0)
+EOF
+ls -lR "$out/figures" | head -n 20
 stage_done
 
 # --- 5b. token -----------------------------------------------------------------------------
@@ -248,6 +309,25 @@ done
 docker logs "$name" 2>&1 | tail -n 12
 docker rm -f "$name" >/dev/null 2>&1 || true
 [ "$ok" = 1 ] || { echo "test-image.sh: with LRSENSE_ALLOW_NO_TOKEN=1 the log has no warning" >&2; exit 1; }
+# The documented run command (the Dockerfile header's, on a free port): the
+# port is published on the host's loopback only, and a client without the
+# generated token cannot start a kernel.
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+name="lrsense-served-$$"
+docker run -d --rm --name "$name" -p "127.0.0.1:$port:8888" "$IMAGE" >/dev/null
+served=0
+for _ in $(seq 90); do
+	if docker logs "$name" 2>&1 | grep -q 'token='; then served=1; break; fi
+	sleep 1
+done
+published=$(docker port "$name" 8888 2>&1 || true)
+code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$port/api/kernels" || true)
+docker logs "$name" 2>&1 | grep -v 'token=' | tail -n 6 # (the lines with the token stay out of this log)
+docker rm -f "$name" >/dev/null 2>&1 || true
+echo "test-image.sh: served: token in the log: $served; published on: $published; POST /api/kernels without the token: $code"
+[ "$served" = 1 ] || { echo "test-image.sh: the served notebook printed no token URL" >&2; exit 1; }
+[ "$published" = "127.0.0.1:$port" ] || { echo "test-image.sh: published on $published, want 127.0.0.1:$port only" >&2; exit 1; }
+[ "$code" = 403 ] || { echo "test-image.sh: POST /api/kernels without the token gave HTTP $code, want 403" >&2; exit 1; }
 stage_done
 
 # --- 6. browser ---------------------------------------------------------------------------
