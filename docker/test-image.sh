@@ -194,7 +194,7 @@ set +e +o pipefail
 (
 	cd "$root"
 	tar --exclude=./.git --exclude=./reproduced --exclude='*/.ipynb_checkpoints' \
-		--exclude='*/.gonb_cache' --exclude='*.test' \
+		--exclude='*/.gonb_cache' --exclude='*.test' --exclude='*/node_modules' \
 		--transform "s|^$cabase\$|./docker/extra-ca.crt|" \
 		-cf - . -C "$(dirname "$(readlink -f "$ca")")" "$cabase"
 ) | docker build -f docker/Dockerfile -t "$IMAGE" \
