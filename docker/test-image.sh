@@ -101,6 +101,10 @@ had_docker0=0
 ip link show docker0 >/dev/null 2>&1 && had_docker0=1
 ip_forward=$(cat /proc/sys/net/ipv4/ip_forward)
 had_chains=$( (iptables-save 2>/dev/null || true) | grep -c '^:DOCKER' || true)
+# dockerd also sets the FORWARD policy to DROP and, with iptables-nft on a
+# host that had no rules, creates the nftables tables it writes into.
+forward_policy=$(iptables -S FORWARD 2>/dev/null | sed -n 's/^-P FORWARD //p')
+had_tables=$( (nft list tables 2>/dev/null || true) | tr '\n' ';')
 dockerd_pid=
 
 cleanup() {
@@ -133,10 +137,22 @@ cleanup() {
 				done
 			done
 		fi
+		[ -n "$forward_policy" ] && iptables -P FORWARD "$forward_policy"
+		# tables that did not exist before and that nothing else has put a rule in
+		if command -v nft >/dev/null 2>&1 && [ "$had_chains" = 0 ]; then
+			for t in "ip filter" "ip nat" "ip6 filter" "ip6 nat"; do
+				case ";$had_tables" in *";table $t;"*) continue ;; esac
+				nft list table $t >/dev/null 2>&1 || continue
+				[ "$(nft list table $t | grep -cvE '^\s*(table |chain |type |\}|$)')" = 0 ] &&
+					nft delete table $t
+			done
+		fi
 		[ "$had_docker0" = 0 ] && ip link show docker0 >/dev/null 2>&1 && ip link delete docker0
 		echo "$ip_forward" >/proc/sys/net/ipv4/ip_forward
 		left=$( (iptables-save 2>/dev/null || true) | grep -cE 'DOCKER|docker0' || true)
-		echo "test-image.sh: cleaned up (docker iptables lines left: $left; docker0: $(ip link show docker0 >/dev/null 2>&1 && echo present || echo gone))"
+		echo "test-image.sh: cleaned up (docker iptables lines left: $left; docker0: $(ip link show docker0 >/dev/null 2>&1 && echo present || echo gone);" \
+			"FORWARD policy: $(iptables -S FORWARD 2>/dev/null | sed -n 's/^-P FORWARD //p'), was ${forward_policy:-unknown};" \
+			"nft tables: $( (nft list tables 2>/dev/null || true) | tr '\n' ' '), were: ${had_tables:-none})"
 	fi
 	print_timings
 	if [ $rc = 0 ]; then echo "test-image.sh: OK"; else echo "test-image.sh: FAILED (exit $rc)" >&2; fi
