@@ -15,6 +15,8 @@
 #   4. build docker/Dockerfile with the repository as the build context, plus
 #      this machine's CA bundle as docker/extra-ca.crt (for TLS-intercepting
 #      networks) and this machine's GOPROXY/GOSUMDB/GOFLAGS;
+#   4b. build again with a wrong GO_TOOLCHAIN_H1: the build must fail at
+#      the toolchain step, refusing the zip (HASHCHECK=0 skips this);
 #   5. run `reproduce --quick NOTEBOOK` in the image with --network none and
 #      check the exit status, the scanned results and the report page, in a
 #      results directory private to this run (mktemp -d, 0700, owned by the
@@ -73,7 +75,7 @@ stage() {
 }
 stage_done() {
 	local s=$(($(date +%s) - stage_t0))
-	timings+=("$(printf '%-40s %5ds' "$stage_name" "$s")")
+	timings+=("$(printf '%-78s %5ds' "$stage_name" "$s")")
 	echo "=== test-image.sh: $stage_name: ${s}s"
 }
 print_timings() {
@@ -206,6 +208,11 @@ ca=/etc/ssl/certs/ca-certificates.crt
 # The build context is the repository (as .dockerignore filters it), streamed
 # as a tar with the host's CA bundle added as docker/extra-ca.crt.
 cabase=$(basename "$(readlink -f "$ca")")
+build_args=(
+	--build-arg GOPROXY="$(go env GOPROXY 2>/dev/null || echo https://proxy.golang.org,direct)"
+	--build-arg GOSUMDB="$(go env GOSUMDB 2>/dev/null || echo sum.golang.org)"
+	--build-arg GOFLAGS="$(go env GOFLAGS 2>/dev/null || true)"
+)
 set +e +o pipefail
 (
 	cd "$root"
@@ -213,10 +220,7 @@ set +e +o pipefail
 		--exclude='*/.gonb_cache' --exclude='*.test' --exclude='*/node_modules' \
 		--transform "s|^$cabase\$|./docker/extra-ca.crt|" \
 		-cf - . -C "$(dirname "$(readlink -f "$ca")")" "$cabase"
-) | docker build -f docker/Dockerfile -t "$IMAGE" \
-	--build-arg GOPROXY="$(go env GOPROXY 2>/dev/null || echo https://proxy.golang.org,direct)" \
-	--build-arg GOSUMDB="$(go env GOSUMDB 2>/dev/null || echo sum.golang.org)" \
-	--build-arg GOFLAGS="$(go env GOFLAGS 2>/dev/null || true)" \
+) | docker build -f docker/Dockerfile -t "$IMAGE" "${build_args[@]}" \
 	--build-arg LRSENSE_COMMIT="$(git -C "$root" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)" \
 	- 2>&1 | tee "$run/build.log"
 rc=${PIPESTATUS[1]}
@@ -224,6 +228,31 @@ set -e -o pipefail
 [ "$rc" = 0 ] || { echo "test-image.sh: docker build failed (log: $run/build.log)" >&2; exit 1; }
 docker image ls "$IMAGE"
 stage_done
+
+# --- 4b. the Go toolchain's hash ------------------------------------------------------------
+# The same build with a wrong GO_TOOLCHAIN_H1 must stop at the toolchain
+# step, refusing the zip. The context is only what the steps up to it read.
+# HASHCHECK=0 skips this (it downloads the 70 MB zip again).
+if [ "${HASHCHECK:-1}" != 0 ]; then
+	stage "a wrong GO_TOOLCHAIN_H1 fails the build"
+	bad_h1="h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=" # the hash of nothing real
+	set +e +o pipefail
+	(
+		cd "$root"
+		tar --transform "s|^$cabase\$|docker/extra-ca.crt|" -cf - docker/Dockerfile docker/install.sh go.mod \
+			-C "$(dirname "$(readlink -f "$ca")")" "$cabase"
+	) | docker build --force-rm -f docker/Dockerfile -t lrsense:badhash "${build_args[@]}" \
+		--build-arg GO_TOOLCHAIN_H1="$bad_h1" - >"$run/badhash.log" 2>&1
+	rc=${PIPESTATUS[1]}
+	set -e -o pipefail
+	grep -v '^+\|^.\[' "$run/badhash.log" | grep -m1 'refusing this zip' || true
+	echo "test-image.sh: build with GO_TOOLCHAIN_H1=$bad_h1: exit status $rc"
+	[ "$rc" != 0 ] && grep -q 'the checksum database says '"$bad_h1"': refusing this zip' "$run/badhash.log" ||
+		{ echo "test-image.sh: a wrong GO_TOOLCHAIN_H1 did not stop the build at the hash check (log: $run/badhash.log)" >&2; exit 1; }
+	! docker image inspect lrsense:badhash >/dev/null 2>&1 ||
+		{ echo "test-image.sh: an image lrsense:badhash was built" >&2; exit 1; }
+	stage_done
+fi
 
 # --- 5. run -----------------------------------------------------------------------------
 stage "reproduce --quick $nb (--network none)"
