@@ -69,7 +69,7 @@ if [ "$have" != "$want" ]; then
 	(cd "$here/browser" && npm ci --no-audit --no-fund --loglevel=error)
 fi
 if [ -z "$image" ]; then
-	command -v jupyter >/dev/null 2>&1 && jupyter kernelspec list 2>/dev/null | grep -qw gonb ||
+	command -v jupyter >/dev/null 2>&1 && jupyter kernelspec list 2>/dev/null | grep -w gonb >/dev/null ||
 		bash "$here/install.sh"
 fi
 

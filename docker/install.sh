@@ -113,7 +113,7 @@ else
 	gonb --install 2>&1 | sed 's/^/  gonb: /'
 	[ -f "$spec" ] || die "gonb --install wrote no $spec"
 fi
-jupyter kernelspec list 2>/dev/null | grep -q '^ *gonb ' || die "jupyter does not see the gonb kernel"
+jupyter kernelspec list 2>/dev/null | grep '^ *gonb ' >/dev/null || die "jupyter does not see the gonb kernel"
 
 # --- report ---------------------------------------------------------------------
 say "versions:"

@@ -16,8 +16,9 @@
 # errors are allowed so that the executed notebook is always written), then
 # `--to html` (figures inline), into DIR mirroring the folders under
 # notebooks/: DIR/x.ipynb, DIR/x.html, DIR/x.log (nbconvert's and GoNB's log).
-# Every notebook runs with a fresh, empty TMPDIR, so GoNB's work directory
-# and the default github.com/janpfeifer/gonb/cache storage start empty.
+# Every notebook runs with a fresh, empty TMPDIR and sweep store
+# (LRSENSE_SWEEPS), so GoNB's work directory and every lrsense/experiment
+# sweep start empty: a reproduction recomputes, it never reads stored results.
 #
 # The executed notebook is then read by lrsense/cmd/reproduce-report (built
 # at the start; it parses the claim lines with lrsense/experiment). nbconvert
@@ -103,7 +104,7 @@ done
 export PATH="/usr/local/bin:/usr/local/go/bin:$PATH"
 have_tools() {
 	command -v jupyter >/dev/null 2>&1 && command -v go >/dev/null 2>&1 &&
-		jupyter kernelspec list 2>/dev/null | grep -q '^ *gonb '
+		jupyter kernelspec list 2>/dev/null | grep '^ *gonb ' >/dev/null
 }
 if ! have_tools; then
 	if [ "$(id -u)" = 0 ]; then
@@ -242,7 +243,7 @@ for nb in "${nbs[@]}"; do
 	mkdir "$tmp"
 	rm -f "$dir/$base.ipynb" "$dir/$base.html" "$dir/$base.result.json"
 	t0=$(date +%s.%N)
-	bg env TMPDIR="$tmp" jupyter nbconvert --to notebook --execute --allow-errors \
+	bg env TMPDIR="$tmp" LRSENSE_SWEEPS="$tmp/sweeps" jupyter nbconvert --to notebook --execute --allow-errors \
 		--ExecutePreprocessor.kernel_name=gonb \
 		--ExecutePreprocessor.timeout="$cell_timeout" \
 		--ExecutePreprocessor.interrupt_on_timeout=True \

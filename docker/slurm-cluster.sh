@@ -28,6 +28,11 @@ stop() {
 		kill -9 "$pid" 2>/dev/null || true
 		rm -f "$f"
 	done
+	# A start that was interrupted may have left a daemon without a pid
+	# file: every daemon of this cluster names a file under DIR.
+	pkill -TERM -f -- "$dir/(slurm.conf|munge/munge.key)" 2>/dev/null || true
+	sleep 0.5
+	pkill -KILL -f -- "$dir/(slurm.conf|munge/munge.key)" 2>/dev/null || true
 }
 
 free_port() {

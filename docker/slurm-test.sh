@@ -48,7 +48,7 @@ if ! grep -q '^ok' "$work/go-test.log"; then
 	tail -40 "$work/go-test.log" >&2
 	exit 1
 fi
-if grep -q -- '--- SKIP: TestSlurm' "$work/go-test.log"; then
+if grep -- '--- SKIP: TestSlurm' "$work/go-test.log" | grep -qv WorkerHelper; then
 	echo "slurm-test.sh: a Slurm test skipped although the cluster is up:" >&2
 	grep -A2 -- '--- SKIP: TestSlurm' "$work/go-test.log" >&2
 	exit 1
@@ -61,7 +61,13 @@ if [ -f "$nb" ]; then
 		tail -30 "$work/notebook.log" >&2
 		exit 1
 	}
-	echo "slurm-test.sh: notebook $(basename "$nb") ran its sweep on the cluster: ok"
+	# A DEVIATION would mean the notebook did not see the cluster.
+	grep -q $'^slurm-sweep\tslurm-identical\t.*\tPASS\t' "$work/notebook/summary.tsv" || {
+		echo "slurm-test.sh: the notebook's claim slurm-identical is not PASS:" >&2
+		cat "$work/notebook/summary.tsv" >&2
+		exit 1
+	}
+	echo "slurm-test.sh: notebook $(basename "$nb") ran its sweep on the cluster: slurm-identical PASS"
 fi
 
 [ -s "$result" ] || { echo "slurm-test.sh: the sweep test wrote no result ($result)" >&2; exit 1; }

@@ -22,7 +22,7 @@ const defaultAPGDCutoff = 1e-8
 // asymmetric loss ½‖𝒜(LRᵀ) − y‖² (∇_L = G·R, ∇_R = Gᵀ·L). The updates
 // alternate: the R step uses the new L. There is no damping λ.
 //
-// With the Identity operator (full observation, G = LRᵀ − Y) and η = 1 each
+// With full observation (G = LRᵀ − Y) and η = 1 each
 // half step is an exact least-squares solve, L ← Y·R(RᵀR)^†, so APGD is a
 // damped form of alternating least squares. This is why it tolerates larger
 // steps than the simultaneous ScaledGD(λ) step, whose two factor corrections
@@ -60,8 +60,7 @@ type APGD struct {
 	cutoff float64
 	grad   Factors
 	loss   float64
-	svd    mat.SVD
-	u, v   mat.Dense
+	svd    svdWork
 	gu, d  mat.Dense
 }
 
@@ -107,32 +106,25 @@ func (a *APGD) Iterate(x Factors) (Measures, error) {
 func (a *APGD) precondStep(f *mat.Dense, g *mat.Dense, trans bool, other *mat.Dense) {
 	// Fall back to a zero step if the SVD fails (it does not for finite
 	// input; non-finite iterates are caught by Solve).
-	if !a.svd.Factorize(other, mat.SVDThin) {
+	if !a.svd.factorize(other, true) {
 		return
 	}
-	s := a.svd.Values(nil)
-	a.u.Reset()
-	a.v.Reset()
-	a.svd.UTo(&a.u)
-	a.svd.VTo(&a.v)
-	var gm mat.Matrix = g
-	if trans {
-		gm = g.T()
-	}
-	a.gu.Reset()
-	a.gu.Mul(gm, &a.u) // op(G)·U, rows × r
+	s := a.svd.s
+	a.gu.Reset()                            // L and R steps differ in shape when n1 ≠ n2
+	mulTo(&a.gu, g, trans, &a.svd.U, false) // op(G)·U, rows × r
 	rows, k := a.gu.Dims()
 	tol := a.cutoff * s[0]
+	raw := a.gu.RawMatrix()
 	for j := 0; j < k; j++ {
 		inv := 0.0
 		if s[j] > tol {
 			inv = a.Eta / s[j]
 		}
 		for i := 0; i < rows; i++ {
-			a.gu.Set(i, j, inv*a.gu.At(i, j))
+			raw.Data[i*raw.Stride+j] *= inv
 		}
 	}
 	a.d.Reset()
-	a.d.Mul(&a.gu, a.v.T())
+	mulTo(&a.d, &a.gu, false, &a.svd.V, true)
 	f.Sub(f, &a.d)
 }

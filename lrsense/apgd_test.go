@@ -225,7 +225,7 @@ func TestAPGDBadParameters(t *testing.T) {
 // the exact least-squares solve L = Y·R(RᵀR)⁻¹ (alternating least squares):
 // then L·Rᵀ = Y·P_R, checked by hand on a 2×2 example with R = I·c.
 func TestAPGDIdentityIsALS(t *testing.T) {
-	op := mustOp(NewIdentity(2, 2))
+	op := mustOp(newFullObservation(2, 2))
 	y := mat.NewVecDense(4, []float64{1, 2, 3, 4}) // Y = [1 2; 3 4]
 	p, err := FromMeasurements(op, y, nil)
 	if err != nil {

@@ -7,10 +7,10 @@ import (
 )
 
 // fullTarget returns the fully observed matrix of a low-rank approximation
-// problem (Identity operator) as an n1×n2 view of p.Y, or an error.
+// problem (full-observation operator) as an n1×n2 view of p.Y, or an error.
 func fullTarget(p *Problem) (*mat.Dense, error) {
-	if _, ok := baseOp(p.Op).(*Identity); !ok {
-		return nil, badParam("low-rank approximation needs the Identity operator, got %T", baseOp(p.Op))
+	if _, ok := baseOp(p.Op).(*fullObservation); !ok {
+		return nil, badParam("low-rank approximation needs the full-observation operator, got %T", baseOp(p.Op))
 	}
 	n1, n2 := p.Dims()
 	raw := p.Y.RawVector()
@@ -22,12 +22,12 @@ func fullTarget(p *Problem) (*mat.Dense, error) {
 
 // ApproxGD is factored gradient descent for low-rank matrix approximation
 // under full observation (Chen, Chen, Elmasri & Sun 2023, arXiv 2305.19206
-// v1): with Σ the observed matrix (the Identity operator's y),
+// v1): with Σ the observed matrix (the full-observation operator's y),
 //
 //	symmetric:  X ← X − η(XXᵀ − Σ)X                       (f = ¼‖XXᵀ − Σ‖_F²),
 //	asymmetric: X ← X − η(XYᵀ − A)Y,  Y ← Y − η(XYᵀ − A)ᵀX  (f = ½‖XYᵀ − A‖_F²).
 //
-// The iterates are those of GD on the Identity operator (for symmetric Σ),
+// The iterates are those of GD on the full-observation operator (for symmetric Σ),
 // but a step makes one product with Σ (O(n1·n2·r)) instead of forming
 // XYᵀ, the residual and two products with it: the gradient is formed as
 // X(YᵀY) − AY and the loss from traces. This is the retraction-free
@@ -35,7 +35,7 @@ func fullTarget(p *Problem) (*mat.Dense, error) {
 // problem Σ must be symmetric.
 //
 // Cost: no operator passes (Stats counts 0): ApproxGD reads Σ, the
-// Identity operator's y, directly; a step makes one product with Σ
+// full-observation operator's y, directly; a step makes one product with Σ
 // (symmetric) or two (A·Y and Aᵀ·X).
 type ApproxGD struct {
 	// Eta is η; it must be positive.
@@ -71,7 +71,7 @@ func (g *ApproxGD) eval(x Factors) Measures {
 	mulThin(&g.ay, &g.work, g.a, r)
 	// Gram matrices.
 	g.gramY.Reset()
-	g.gramY.Mul(r.T(), r)
+	mulTo(&g.gramY, r, true, r, false)
 	// ∇_L = L(RᵀR) − A·R.
 	g.gx.Reset()
 	g.gx.Mul(x.L, &g.gramY)
@@ -80,7 +80,7 @@ func (g *ApproxGD) eval(x Factors) Measures {
 	gramL := &g.gramY
 	if !x.Sym() {
 		g.gram.Reset()
-		g.gram.Mul(x.L.T(), x.L)
+		mulTo(&g.gram, x.L, true, x.L, false)
 		gramL = &g.gram
 	}
 	res2 := frobDot(gramL, &g.gramY) - 2*frobDot(x.L, &g.ay) + g.aNorm2
@@ -145,7 +145,7 @@ func mulThin(dst, xt, a *mat.Dense, x mat.Matrix) {
 		return
 	}
 	sizeAs(xt, k, n2)
-	xt.Copy(x.T())
+	transposeTo(xt, x)
 	sizeAs(dst, n1, k)
 	xr := xt.RawMatrix()
 	dr := dst.RawMatrix()

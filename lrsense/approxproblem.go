@@ -12,7 +12,7 @@ import (
 // NewApproxSymProblem returns the symmetric low-rank approximation problem of Chen,
 // Chen, Elmasri & Sun (2023, arXiv 2305.19206 v1), min_X ¼‖XXᵀ − Σ‖_F²,
 // with the fully observed n×n matrix Σ = Q·diag(lambda)·Qᵀ (n = len(lambda))
-// on the Identity operator. Its truth is the best rank-r approximation
+// on the full-observation operator. Its truth is the best rank-r approximation
 // Σ_r = Σ_{i≤r} λ_i q_iq_iᵀ (Truth.U the top-r eigenvectors q_1…q_r), so that
 // Problem.RelErr is ‖XXᵀ − Σ_r‖_F/‖Σ_r‖_F, the paper's error.
 //
@@ -25,10 +25,16 @@ import (
 //
 // lambda must be non-increasing, finite and ≥ 0, with 1 ≤ r ≤ n and a gap
 // λ_r > λ_{r+1} (when r < n) so that the top-r eigenspace is unique;
-// otherwise NewApproxSymProblem returns an error wrapping ErrBadParam.
+// otherwise NewApproxSymProblem returns an error wrapping ErrBadParam. λ_r
+// must be positive (Σ_r = 0 has no relative error). It panics if src is
+// nil.
 func NewApproxSymProblem(lambda []float64, r int, src rand.Source) (*Problem, error) {
+	checkNil("source", src)
 	n := len(lambda)
 	if err := checkApproxSpectrum(lambda, r); err != nil {
+		return nil, err
+	}
+	if err := checkAlloc("Σ", 8, n, n); err != nil {
 		return nil, err
 	}
 	rnd := rand.New(src)
@@ -63,7 +69,7 @@ func NewApproxSymProblem(lambda []float64, r int, src rand.Source) (*Problem, er
 	u := applyReflectors(refl, n, r)
 	truth := &Truth{U: u, V: u, Sigma: append([]float64(nil), lambda[:r]...)}
 	truth.X = lowRankProduct(u, u, truth.Sigma)
-	op, err := NewIdentity(n, n)
+	op, err := newFullObservation(n, n)
 	if err != nil {
 		return nil, err
 	}
@@ -72,7 +78,7 @@ func NewApproxSymProblem(lambda []float64, r int, src rand.Source) (*Problem, er
 
 // NewApproxAsymProblem returns the asymmetric low-rank approximation problem of
 // Chen et al. (2023), min ½‖XYᵀ − A‖_F², with the fully observed n1×n2
-// matrix A = P·diag(s)·Qᵀ (len(s) = min(n1, n2)) on the Identity operator.
+// matrix A = P·diag(s)·Qᵀ (len(s) = min(n1, n2)) on the full-observation operator.
 // P and Q are independent random orthogonal matrices built as in
 // NewApproxSymProblem (P first). Its truth is the best rank-r approximation A_r,
 // with Truth.U and Truth.V the top-r left and right singular vectors.
@@ -80,10 +86,15 @@ func NewApproxSymProblem(lambda []float64, r int, src rand.Source) (*Problem, er
 // s must be non-increasing, finite and ≥ 0, with 1 ≤ r ≤ len(s) and
 // s_r > s_{r+1} (when r < len(s)); otherwise NewApproxAsymProblem returns an error
 // wrapping ErrBadParam, as it does for non-positive sizes or
-// len(s) ≠ min(n1, n2).
+// len(s) ≠ min(n1, n2), s_r = 0, or an n1×n2 matrix that does not fit in
+// memory. It panics if src is nil.
 func NewApproxAsymProblem(n1, n2 int, s []float64, r int, src rand.Source) (*Problem, error) {
+	checkNil("source", src)
 	if n1 < 1 || n2 < 1 || len(s) != min(n1, n2) {
 		return nil, badParam("NewApproxAsymProblem needs n1, n2 ≥ 1 and min(n1, n2) = %d singular values, got %d×%d", min(n1, n2), n1, n2)
+	}
+	if err := checkAlloc("A", 8, n1, n2); err != nil {
+		return nil, err
 	}
 	if err := checkApproxSpectrum(s, r); err != nil {
 		return nil, err
@@ -125,7 +136,7 @@ func NewApproxAsymProblem(n1, n2 int, s []float64, r int, src rand.Source) (*Pro
 	vv := applyReflectors(right, n2, r)
 	truth := &Truth{U: u, V: vv, Sigma: append([]float64(nil), s[:r]...)}
 	truth.X = lowRankProduct(u, vv, truth.Sigma)
-	op, err := NewIdentity(n1, n2)
+	op, err := newFullObservation(n1, n2)
 	if err != nil {
 		return nil, err
 	}
@@ -145,6 +156,9 @@ func checkApproxSpectrum(lambda []float64, r int) error {
 		if i > 0 && l > lambda[i-1] {
 			return badParam("spectrum must be non-increasing, got λ_%d = %v > λ_%d = %v", i+1, l, i, lambda[i-1])
 		}
+	}
+	if !(lambda[r-1] > 0) {
+		return badParam("λ_r = %v: the rank-%d truth Σ_r must not be zero", lambda[r-1], r)
 	}
 	if r < n && !(lambda[r-1] > lambda[r]) {
 		return badParam("no gap after the top %d: λ_r = λ_{r+1} = %v, the top-r subspace is not unique", r, lambda[r])

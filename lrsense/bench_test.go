@@ -142,6 +142,7 @@ func BenchmarkIteration(b *testing.B) {
 			{"GD", func() Method { return &GD{Eta: 0.1} }},
 			{"ScaledGD", func() Method { return &ScaledGD{Eta: 0.1, Lambda: 0.01} }},
 			{"PrecGD", func() Method { return &PrecGD{Eta: 0.1} }},
+			{"NoisyPrecGD", func() Method { return &NoisyPrecGD{Eta: 0.1, Beta: 0.99} }},
 		}
 		if c.sym {
 			methods = append(methods, struct {
@@ -153,6 +154,10 @@ func BenchmarkIteration(b *testing.B) {
 				name string
 				make func() Method
 			}{"APGD", func() Method { return &APGD{Eta: 0.5} }})
+			methods = append(methods, struct {
+				name string
+				make func() Method
+			}{"OneStep", func() Method { return &OneStep{Eta: 0.1, LossThreshold: 1e-12} }})
 		}
 		for _, meth := range methods {
 			b.Run(c.name+"/"+meth.name, func(b *testing.B) {
@@ -167,6 +172,159 @@ func BenchmarkIteration(b *testing.B) {
 						b.Fatal(err)
 					}
 				}
+			})
+		}
+	}
+}
+
+// BenchmarkBatchPass times one batched fused pass for k iterates (k = 1 is
+// the batched code path with one iterate); ns/op is the whole pass, so the
+// per-iterate cost is ns/op / k. Where the CPU has AVX-512 it also times
+// the AVX2-only batched kernels.
+func BenchmarkBatchPass(b *testing.B) {
+	for _, c := range benchCases {
+		p, _ := benchProblem(b, c)
+		op := p.Op.(batchOp)
+		for _, k := range []int{1, 2, 4, 8, 16} {
+			reqs := make([]*passRequest, k)
+			for i := range reqs {
+				_, x0 := benchProblem(b, c)
+				var x mat.Dense
+				x0.ProductTo(&x)
+				reqs[i] = &passRequest{g: &mat.Dense{}, r: &mat.VecDense{}, x: &x, y: p.Y}
+			}
+			ks := []kernels{fastKernels}
+			if fastKernels.wide {
+				ks = append(ks, kernels{name: "avx2", asm: true})
+			}
+			for _, kern := range ks {
+				var w batchWork
+				batchPass(op, kern, reqs, &w) // sizes the workspaces
+				b.Run(fmt.Sprintf("%s/k=%d/%s", c.name, k, kern.name), func(b *testing.B) {
+					b.ReportAllocs()
+					b.SetBytes(int64(op.Bytes()))
+					for b.Loop() {
+						batchPass(op, kern, reqs, &w)
+					}
+				})
+			}
+		}
+	}
+}
+
+// BenchmarkLowRankIteration times one iteration of the low-rank
+// approximation methods (Identity operator) at d = 100, r = 5.
+func BenchmarkLowRankIteration(b *testing.B) {
+	lambda := make([]float64, 100)
+	for i := range lambda {
+		lambda[i] = 1 / float64(i+1)
+	}
+	p, err := NewApproxSymProblem(lambda, 5, NewSource(1))
+	if err != nil {
+		b.Fatal(err)
+	}
+	x0, err := RandomSym(100, 5, 1, StdAlphaOverSqrtRows, NewSource(2))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		m    Method
+		x    Factors
+	}{
+		{"ApproxGD", &ApproxGD{Eta: 1e-3}, x0.Clone()},
+		{"RiemannianGD", &RiemannianGD{Eta: 1e-3}, Factors{L: Orthonormalize(x0.L)}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			if _, err := c.m.Init(p, c.x); err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := c.m.Iterate(c.x); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// paperSize is a problem size from the paper notes (/work/shared/papers):
+// symmetric Gaussian sensing of a rank-r⋆ PSD matrix with r′ columns.
+type paperSize struct {
+	name         string
+	n, rs, rp, m int
+	method       func(i int) Method
+	k            int // runs of the paper's sweep on one problem
+}
+
+var paperSizes = []paperSize{
+	// Stöger & Soltanolkotabi (2021): n = 100, r = 3, m = 5nr, GD, five α.
+	{"stoger/n=100/r=3/r'=3/m=1500", 100, 3, 3, 1500, func(int) Method { return &GD{Eta: 0.25} }, 5},
+	{"stoger/n=100/r=3/r'=100/m=1500", 100, 3, 100, 1500, func(int) Method { return &GD{Eta: 0.25} }, 5},
+	// Xiong et al. (2024): 50×50, rank 3, k ∈ {3, …, 6}, m = 2000, GD.
+	{"xiong/n=50/r=3/r'=4/m=2000", 50, 3, 4, 2000, func(int) Method { return &GD{Eta: 0.25} }, 4},
+	// Tong et al. / Xu et al. (ScaledGD): n = 100, r = 10, m = 5nr, a
+	// sweep of the damping λ.
+	{"scaledgd/n=100/r=10/r'=10/m=5000", 100, 10, 10, 5000, func(i int) Method {
+		return &ScaledGD{Eta: 0.3, Lambda: 1e-2 * float64(i+1)}
+	}, 4},
+}
+
+// BenchmarkPaperSizes times one iteration per run at the papers' sizes:
+// a run alone (Solve), and each of the k runs of the paper's sweep in
+// lock step (SolveAll, batched passes); ns/op is per run and iteration in
+// both.
+func BenchmarkPaperSizes(b *testing.B) {
+	for _, ps := range paperSizes {
+		src := NewSource(uint64(ps.n + ps.m))
+		sigma, err := Spectrum(ps.rs, 2, Geometric)
+		if err != nil {
+			b.Fatal(err)
+		}
+		truth, err := NewPSDTruth(ps.n, sigma, src)
+		if err != nil {
+			b.Fatal(err)
+		}
+		op, err := NewSymGaussian(ps.m, ps.n, src)
+		if err != nil {
+			b.Fatal(err)
+		}
+		p, err := NewProblem(op, truth, nil, src)
+		if err != nil {
+			b.Fatal(err)
+		}
+		runs := func(k, iters int) []Run {
+			out := make([]Run, k)
+			for i := range out {
+				x, err := RandomSym(ps.n, ps.rp, 1e-3, StdAlphaOverSqrtCols, NewSource(uint64(i)))
+				if err != nil {
+					b.Fatal(err)
+				}
+				out[i] = Run{Problem: p, Method: ps.method(i), X0: x, Settings: &Settings{MaxIterations: iters}}
+			}
+			return out
+		}
+		for _, k := range []int{1, ps.k} {
+			name := ps.name + "/alone"
+			if k > 1 {
+				name = fmt.Sprintf("%s/lockstep-%d", ps.name, k)
+			}
+			b.Run(name, func(b *testing.B) {
+				rs := runs(k, b.N)
+				b.ResetTimer()
+				var err error
+				if k == 1 {
+					_, err = Solve(rs[0].Problem, rs[0].Method, rs[0].X0, rs[0].Settings, nil)
+				} else {
+					_, err = SolveAll(rs)
+				}
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.StopTimer()
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*k), "ns/run-iter")
+				b.ReportMetric(float64(op.Bytes())/1e6, "op-MB")
 			})
 		}
 	}

@@ -36,7 +36,7 @@ func testOperators() map[string]Operator {
 	return map[string]Operator{
 		"Gaussian":      mustOp(NewGaussian(37, 5, 4, src)),
 		"SymGaussian":   mustOp(NewSymGaussian(41, 6, src)),
-		"Identity":      mustOp(NewIdentity(3, 7)),
+		"Identity":      mustOp(newFullObservation(3, 7)),
 		"EntrySampling": mustOp(NewEntrySampling(13, 5, 6, src)),
 	}
 }
@@ -439,7 +439,8 @@ func TestTrajectoryGobRoundTrip(t *testing.T) {
 	p := recoveryProblem(t, 3, true)
 	x0, _ := RandomSym(20, 3, 1e-2, StdAlphaOverSqrtRows, NewSource(4))
 	traj := NewTrajectory(Schedule{PerDecade: 8}, SingularValuesMetric(3),
-		SinThetaMetric("angle", p.Truth.U), TimeMetric())
+		SinThetaMetric("angle", p.Truth.U),
+		NewMetric(SeriesTime, func(s *State) float64 { return s.Elapsed.Seconds() }))
 	if _, err := Solve(p, &GD{Eta: 0.25}, x0, &Settings{MaxIterations: 200}, traj); err != nil {
 		t.Fatal(err)
 	}

@@ -32,6 +32,9 @@ func allKernels() []kernels {
 	if hasAsmKernels {
 		ks = append(ks, kernels{name: "asm", asm: true})
 	}
+	if hasAVX512 {
+		ks = append(ks, kernels{name: "asm+avx512", asm: true, wide: true})
+	}
 	return ks
 }
 

@@ -25,10 +25,16 @@ type Gaussian struct {
 // NewGaussian draws a dense Gaussian operator from src. The entries are
 // drawn in the order A_1 row by row, then A_2, …, so the operator depends
 // only on (m, n1, n2) and the source. It returns an error wrapping
-// ErrBadParam if a dimension is not positive.
+// ErrBadParam if a dimension is not positive or if the 8·m·n1·n2 bytes of
+// the operator overflow int or exceed 2⁴⁸ (checked before allocating). It
+// panics if src is nil.
 func NewGaussian(m, n1, n2 int, src rand.Source) (*Gaussian, error) {
+	checkNil("source", src)
 	if m < 1 || n1 < 1 || n2 < 1 {
 		return nil, badParam("Gaussian operator needs m, n1, n2 ≥ 1, got m=%d n1=%d n2=%d", m, n1, n2)
+	}
+	if err := checkAlloc("Gaussian operator", 8, m, n1, n2); err != nil {
+		return nil, err
 	}
 	rnd := rand.New(src)
 	s := 1 / math.Sqrt(float64(m))
@@ -247,10 +253,22 @@ type SymGaussian struct {
 
 // NewSymGaussian draws a symmetric Gaussian operator from src: for each i,
 // the n² entries of G_i row by row, of which A_i keeps (G_i + G_iᵀ)/2. It
-// returns an error wrapping ErrBadParam if m or n is not positive.
+// returns an error wrapping ErrBadParam if m or n is not positive or if the
+// 8·m·n(n+1)/2 bytes of the operator overflow int or exceed 2⁴⁸ (checked
+// before allocating). It panics if src is nil.
 func NewSymGaussian(m, n int, src rand.Source) (*SymGaussian, error) {
+	checkNil("source", src)
 	if m < 1 || n < 1 {
 		return nil, badParam("symmetric Gaussian operator needs m, n ≥ 1, got m=%d n=%d", m, n)
+	}
+	var err error
+	if n%2 == 0 {
+		err = checkAlloc("symmetric Gaussian operator", 8, m, n/2, n+1)
+	} else {
+		err = checkAlloc("symmetric Gaussian operator", 8, m, n, (n+1)/2)
+	}
+	if err != nil {
+		return nil, err
 	}
 	rnd := rand.New(src)
 	s := 1 / math.Sqrt(float64(m))

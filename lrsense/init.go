@@ -24,10 +24,15 @@ const (
 
 // smallRandom returns an n×r matrix α·G with i.i.d. Gaussian G scaled as
 // scale says, drawn row by row from src. It returns an error wrapping
-// ErrBadParam if n < 1, r < 1, or α is negative or not finite.
+// ErrBadParam if n < 1, r < 1, an n×r matrix does not fit in memory, or α
+// is negative or not finite. It panics if src is nil.
 func smallRandom(n, r int, alpha float64, scale InitScale, src rand.Source) (*mat.Dense, error) {
+	checkNil("source", src)
 	if n < 1 || r < 1 {
 		return nil, badParam("initialization needs n ≥ 1 and r′ ≥ 1, got n=%d r′=%d", n, r)
+	}
+	if err := checkAlloc("initial factor", 8, n, r); err != nil {
+		return nil, err
 	}
 	if !(alpha >= 0) || math.IsInf(alpha, 0) {
 		return nil, badParam("initialization scale α must be finite and ≥ 0, got %v", alpha)
@@ -51,14 +56,16 @@ func smallRandom(n, r int, alpha float64, scale InitScale, src rand.Source) (*ma
 }
 
 // RandomSym returns symmetric factors U₀ = α·G (G n×r Gaussian, scaled as scale says) for an n×n
-// problem.
+// problem. It returns an error wrapping ErrBadParam if n < 1, r < 1, α is
+// negative or not finite, or scale is unknown, and panics if src is nil.
 func RandomSym(n, r int, alpha float64, scale InitScale, src rand.Source) (Factors, error) {
 	u, err := smallRandom(n, r, alpha, scale, src)
 	return Factors{L: u}, err
 }
 
 // RandomAsym returns asymmetric factors L₀ (n1×r, scale alphaL) and R₀
-// (n2×r, scale alphaR), L₀ drawn first.
+// (n2×r, scale alphaR), L₀ drawn first. Its errors and panics are those of
+// RandomSym.
 func RandomAsym(n1, n2, r int, alphaL, alphaR float64, scale InitScale, src rand.Source) (Factors, error) {
 	l, err := smallRandom(n1, r, alphaL, scale, src)
 	if err != nil {
@@ -73,8 +80,10 @@ func RandomAsym(n1, n2, r int, alphaL, alphaR float64, scale InitScale, src rand
 // eigen-decomposition of sym(𝒜*(y)), negative eigenvalues clipped to 0,
 // U₀ = V·diag(√λ₊). Asymmetric: the SVD 𝒜*(y) ≈ P·S·Qᵀ, L₀ = P·√S,
 // R₀ = Q·√S. It returns an error wrapping ErrBadParam if r < 1 or r exceeds
-// the matrix size, or if the decomposition fails.
+// the matrix size, or if the decomposition fails. It panics if p is nil.
 func Spectral(p *Problem, r int, sym bool) (Factors, error) {
+	checkNil("problem", p)
+	p.check()
 	n1, n2 := p.Dims()
 	if r < 1 || r > min(n1, n2) {
 		return Factors{}, badParam("spectral initialization needs 1 ≤ r ≤ %d, got %d", min(n1, n2), r)

@@ -40,6 +40,7 @@ const (
 // top singular values for ApproxAsym) is Spectrum(Rank, Kappa, Spacing):
 // from 1 down to 1/κ.
 type Instance struct {
+	// Kind selects the setup; the zero value is PSDSensing.
 	Kind Kind
 	// N is n (n1), N2 the number of columns for AsymSensing, Completion
 	// and ApproxAsym (0 means N).
@@ -60,11 +61,11 @@ type Instance struct {
 	Tail float64
 	// Noise is the standard deviation of the Gaussian noise added to every
 	// measurement of a sensing or completion instance, in the package
-	// normalization (see the package documentation); 0 means none.
+	// normalization (see Operator); 0 means none.
 	Noise float64
-	// Outliers is the probability that a measurement is corrupted by an
-	// added N(0, OutlierStd²) value (the Outliers noise, after the Gaussian
-	// one); OutlierStd 0 means 10.
+	// Outliers is the probability, in [0, 1), that a measurement is
+	// corrupted by an added N(0, OutlierStd²) value (the Outliers noise,
+	// after the Gaussian one); OutlierStd 0 means 10.
 	Outliers, OutlierStd float64
 	// Alpha is the scale α of the initialization, whose entries are
 	// N(0, σ²) with σ given by Scale (StdAlpha: σ = α; the default).
@@ -79,11 +80,13 @@ type Instance struct {
 // Every field is the caller's choice, so an impossible one is a programmer
 // error: Build panics with a message starting "lrsense:" if a dimension is
 // out of range (N, Rank < 1; Rank > min(N, N2); M < 1, or M > N·N2 for
-// completion), if RPrime < 0, if κ < 1, Tail ∉ [0, 1), or a noise, outlier
-// or scale parameter is negative or not finite, or if Kind, Spacing or
-// Scale is unknown.
+// completion), if RPrime < 0, if κ < 1, Tail ∉ [0, 1), Outliers ∉ [0, 1),
+// a noise or scale parameter is negative or not finite, if Kind, Spacing
+// or Scale is unknown, if the instance does not fit in memory, or if src
+// is nil.
 func (s Instance) Build(src rand.Source) (*Problem, Factors) {
 	s.check()
+	checkNil("source", src)
 	n1, n2, rp := s.N, s.N2, s.RPrime
 	if n2 == 0 || s.Kind == PSDSensing || s.Kind == ApproxSym {
 		n2 = n1
@@ -163,6 +166,15 @@ func (s Instance) sensing(n1, n2 int, sigma []float64, src rand.Source) (*Proble
 // noises applies several noise models in order.
 type noises []Noise
 
+func (ns noises) check() error {
+	for _, n := range ns {
+		if err := checkNoise(n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (ns noises) AddTo(y *mat.VecDense, src rand.Source) {
 	for _, n := range ns {
 		n.AddTo(y, src)
@@ -200,7 +212,7 @@ func (s Instance) check() {
 		bad("need RPrime ≥ 0 (0 means Rank), got %d", s.RPrime)
 	case s.N2 < 0:
 		bad("need N2 ≥ 0 (0 means N), got %d", s.N2)
-	case s.Kind == Completion && (s.M < 1 || s.M > s.N*n2):
+	case s.Kind == Completion && (s.M < 1 || (s.M-1)/n2 >= s.N): // M > N·N2, without overflow
 		bad("completion needs 1 ≤ M ≤ N·N2 = %d, got %d", s.N*n2, s.M)
 	case (s.Kind == PSDSensing || s.Kind == AsymSensing) && s.M < 1:
 		bad("sensing needs M ≥ 1 measurements, got %d", s.M)
@@ -210,8 +222,8 @@ func (s Instance) check() {
 		bad("need Tail in [0, 1), got %v", s.Tail)
 	case !finiteNonNeg(s.Noise) || !finiteNonNeg(s.OutlierStd) || !finiteNonNeg(s.Alpha):
 		bad("Noise, OutlierStd and Alpha must be finite and ≥ 0, got %v, %v, %v", s.Noise, s.OutlierStd, s.Alpha)
-	case !(s.Outliers >= 0 && s.Outliers <= 1):
-		bad("need an outlier probability in [0, 1], got %v", s.Outliers)
+	case !(s.Outliers >= 0 && s.Outliers < 1):
+		bad("need an outlier probability in [0, 1), got %v", s.Outliers)
 	case (s.Kind == ApproxSym || s.Kind == ApproxAsym) && (s.Noise != 0 || s.Outliers != 0):
 		bad("approximation observes every entry exactly: Noise and Outliers must be 0")
 	case s.Spacing != Linear && s.Spacing != Geometric:

@@ -37,8 +37,8 @@ func TestInstanceKinds(t *testing.T) {
 		{Instance{N: 10, Rank: 2, M: 100, Alpha: 1}, 10, 10, true, "*lrsense.SymGaussian"},
 		{Instance{Kind: AsymSensing, N: 10, N2: 7, Rank: 2, RPrime: 3, M: 100, Alpha: 1}, 10, 7, false, "*lrsense.Gaussian"},
 		{Instance{Kind: Completion, N: 10, Rank: 2, M: 60, Alpha: 1}, 10, 10, false, "*lrsense.EntrySampling"},
-		{Instance{Kind: ApproxSym, N: 10, Rank: 2, Tail: 0.5, Alpha: 1}, 10, 10, true, "*lrsense.Identity"},
-		{Instance{Kind: ApproxAsym, N: 10, N2: 6, Rank: 2, Alpha: 1}, 10, 6, false, "*lrsense.Identity"},
+		{Instance{Kind: ApproxSym, N: 10, Rank: 2, Tail: 0.5, Alpha: 1}, 10, 10, true, "*lrsense.fullObservation"},
+		{Instance{Kind: ApproxAsym, N: 10, N2: 6, Rank: 2, Alpha: 1}, 10, 6, false, "*lrsense.fullObservation"},
 		{Instance{N: 10, Rank: 2, M: 100, Outliers: 0.2, Alpha: 1}, 10, 10, true, "*lrsense.SymGaussian"},
 	} {
 		p, x := c.in.Build(NewSource(1))

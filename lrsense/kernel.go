@@ -15,6 +15,10 @@ package lrsense
 type kernels struct {
 	name string
 	asm  bool // use the assembly kernels (only set when the CPU has them)
+	// wide: the batched pass may use its AVX-512 kernels, four iterates
+	// at a time (only set with asm, when the CPU has AVX-512F). They give
+	// the results of the AVX2 kernels bit for bit.
+	wide bool
 }
 
 // dot4 stores the dot products of the four rows of a with x in out.

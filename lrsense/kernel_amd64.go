@@ -19,6 +19,9 @@ var hasAsmKernels = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 func init() {
 	if hasAsmKernels && os.Getenv("LRSENSE_NOASM") == "" {
 		fastKernels = avxKernels
+		if hasAVX512 {
+			fastKernels = kernels{name: "avx2+avx512", asm: true, wide: true}
+		}
 	}
 }
 

@@ -124,6 +124,7 @@ type passJob struct {
 	g, r, s, x, y []float64
 	f             func(float64) float64
 	parts         [][]float64
+	batch         []batchItem // the iterates of a batched pass (passBatch)
 	phase         int
 	ntask         int
 	next          atomic.Int64
@@ -192,9 +193,14 @@ func (j *passJob) work() {
 		if t >= j.ntask {
 			return
 		}
-		if j.phase == 0 {
+		switch {
+		case j.batch != nil && j.phase == 0:
+			j.chunkBatch(t)
+		case j.batch != nil:
+			j.reduceBatch(t)
+		case j.phase == 0:
 			j.chunk(t)
-		} else {
+		default:
 			j.reduce(t)
 		}
 	}

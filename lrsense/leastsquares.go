@@ -2,9 +2,15 @@ package lrsense
 
 import "gonum.org/v1/gonum/mat"
 
-// LeastSquares evaluates the package's least-squares objective and its
-// gradient (see the package documentation): ¼‖𝒜(UUᵀ) − y‖² for
-// symmetric factors, ½‖𝒜(LRᵀ) − y‖² for asymmetric ones. It keeps its
+// LeastSquares evaluates the package's least-squares objectives and their
+// gradients,
+//
+//	symmetric:  f(U)   = ¼‖𝒜(UUᵀ) − y‖²,   ∇f(U) = sym(G)·U,
+//	asymmetric: f(L,R) = ½‖𝒜(LRᵀ) − y‖²,   ∇_L f = G·R,  ∇_R f = Gᵀ·L,
+//
+// where G = 𝒜*(𝒜(X) − y) and sym(G) = (G + Gᵀ)/2. The ¼ in the symmetric
+// loss makes its gradient free of a factor 2, the convention of Stöger &
+// Soltanolkotabi (2021) and Xu et al. (2023). It keeps its
 // workspace between calls, so an iteration allocates nothing. The zero
 // value is not usable: use NewLeastSquares.
 type LeastSquares struct {

@@ -20,8 +20,8 @@ const (
 	// SeriesGradNorm is the norm of the method's (sub)gradient
 	// (Measures.GradNorm).
 	SeriesGradNorm = "gradnorm"
-	// SeriesTime is the wall time in seconds since the run started
-	// (TimeMetric).
+	// SeriesTime names the wall time since the run started, which a
+	// NewMetric can record from State.Elapsed.
 	SeriesTime = "time"
 	// SeriesErr is the absolute error ‖X_t − X⋆‖_F (ErrMetric).
 	SeriesErr = "err"
@@ -29,8 +29,7 @@ const (
 	// … (SingularValuesMetric).
 	SeriesSigma = "sigma"
 	// SeriesSignalMin, SeriesNoiseNorm and SeriesSignalSinTheta are the
-	// fields SignalMin, NoiseNorm and SinTheta of SignalNoise
-	// (SignalNoiseMetric).
+	// signal/noise measures of SignalNoiseMetric.
 	SeriesSignalMin      = "signal_min"
 	SeriesNoiseNorm      = "noise_norm"
 	SeriesSignalSinTheta = "alignment"
@@ -55,23 +54,27 @@ type Metric struct {
 
 // NewMetric makes a one-series metric from a function of the state.
 func NewMetric(name string, f func(s *State) float64) Metric {
+	checkNil("metric function", f)
 	return Metric{Names: []string{name}, Eval: func(dst []float64, s *State) { dst[0] = f(s) }}
-}
-
-// TimeMetric records SeriesTime, the seconds since the run started.
-func TimeMetric() Metric {
-	return NewMetric(SeriesTime, func(s *State) float64 { return s.Elapsed.Seconds() })
 }
 
 // ErrMetric records SeriesErr, the absolute error ‖X_t − X⋆‖_F, the error Ma &
 // Fattahi (2023) plot (the problem must know its truth).
 func ErrMetric() Metric {
-	return NewMetric(SeriesErr, func(s *State) float64 { return s.RelErr * s.Problem.Truth.Norm() })
+	return NewMetric(SeriesErr, func(s *State) float64 {
+		if s.Problem.Truth == nil {
+			panic("lrsense: ErrMetric needs a problem with a known truth")
+		}
+		return s.RelErr * s.Problem.Truth.Norm()
+	})
 }
 
 // SingularValuesMetric records the k largest singular values of X_t as
 // "sigma1" … "sigmak" (SeriesSigma and the index; NaN where X has fewer).
 func SingularValuesMetric(k int) Metric {
+	if k < 0 || k > 1<<20 {
+		panic(fmt.Sprintf("lrsense: SingularValuesMetric needs 0 ≤ k ≤ 2²⁰, got %d", k))
+	}
 	names := make([]string, k)
 	for i := range names {
 		names[i] = fmt.Sprint(SeriesSigma, i+1)
@@ -176,7 +179,7 @@ func orthonormalBasis(a mat.Matrix) *mat.Dense {
 	return out
 }
 
-// SignalNoise is the signal/noise decomposition of a symmetric factor
+// signalNoise is the signal/noise decomposition of a symmetric factor
 // U (n×r′) relative to the column space of the truth, as defined by Stöger
 // & Soltanolkotabi (2021, Sec. 3): with V_X (n×r) an orthonormal basis of
 // the truth's column space and the SVD V_Xᵀ·U = V·Σ·Wᵀ, W (r′×r) spans the
@@ -186,7 +189,7 @@ func orthonormalBasis(a mat.Matrix) *mat.Dense {
 // columns that sees X; the noise term U·W_⊥ satisfies V_Xᵀ·U·W_⊥ = 0.
 //
 // When r′ < r, W has only r′ columns and there is no noise term.
-type SignalNoise struct {
+type signalNoise struct {
 	// W and WPerp are the r′×k and r′×(r′−k) matrices W_t and W_{t,⊥},
 	// k = min(r, r′). WPerp is nil when r′ ≤ r.
 	W, WPerp *mat.Dense
@@ -205,19 +208,19 @@ type SignalNoise struct {
 	SinTheta float64
 }
 
-// NewSignalNoise computes the signal/noise decomposition of u with
+// newSignalNoise computes the signal/noise decomposition of u with
 // respect to the orthonormal basis vx (n×r) of the truth's column space
 // (Stöger & Soltanolkotabi 2021; see SignalNoise). vx must have
 // orthonormal columns (for a PSD truth, Truth.U). It panics if vx and u
 // have different numbers of rows. A failed SVD gives NaN values.
-func NewSignalNoise(vx, u mat.Matrix) *SignalNoise {
+func newSignalNoise(vx, u mat.Matrix) *signalNoise {
 	n, r := vx.Dims()
 	nu, rp := u.Dims()
 	if nu != n {
-		panic(errShape("NewSignalNoise u", nu, rp, n, rp))
+		panic(errShape("signal/noise u", nu, rp, n, rp))
 	}
 	k := min(r, rp)
-	out := &SignalNoise{SignalMin: math.NaN(), NoiseNorm: math.NaN(), SinTheta: math.NaN()}
+	out := &signalNoise{SignalMin: math.NaN(), NoiseNorm: math.NaN(), SinTheta: math.NaN()}
 
 	// V_Xᵀ·U = V·Σ·Wᵀ: the right singular vectors, all r′ of them, give
 	// W (the first k) and W_⊥ (the rest).
@@ -266,13 +269,13 @@ func NewSignalNoise(vx, u mat.Matrix) *SignalNoise {
 //   - "alignment": ‖V_{X⊥}ᵀ·V_{U_tW_t}‖, the sine of the largest principal
 //     angle between the column spaces of U_t·W_t and X⋆.
 //
-// See NewSignalNoise. For asymmetric factors it decomposes L.
+// For asymmetric factors it decomposes L.
 func SignalNoiseMetric(vx mat.Matrix) Metric {
 	q := orthonormalBasis(vx)
 	return Metric{
 		Names: []string{SeriesSignalMin, SeriesNoiseNorm, SeriesSignalSinTheta},
 		Eval: func(dst []float64, s *State) {
-			sp := NewSignalNoise(q, s.X.L)
+			sp := newSignalNoise(q, s.X.L)
 			dst[0], dst[1], dst[2] = sp.SignalMin, sp.NoiseNorm, sp.SinTheta
 		},
 	}
@@ -298,6 +301,7 @@ func SignalNoiseMetric(vx mat.Matrix) Metric {
 // if truth is not PSD (truth.Sym() false); the metric panics on an
 // asymmetric iterate or one with n rows other than the truth's.
 func SEFGMetric(truth *Truth) Metric {
+	checkNil("truth", truth)
 	if !truth.Sym() {
 		panic("lrsense: SEFG needs a PSD truth (U == V)")
 	}

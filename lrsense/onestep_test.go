@@ -18,7 +18,7 @@ import (
 //	F'' = F' − η·E·G' = I − 0.1·[6 2; 0 0] = [0.4 −0.2; 0 1],
 //	G'' = G' − η·Eᵀ·F' = [2 0; 2 1] − 0.1·[1 0; 2 0] = [1.9 0; 1.8 1].
 func TestOneStepHandChecked(t *testing.T) {
-	op, err := NewIdentity(2, 2)
+	op, err := newFullObservation(2, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -254,7 +254,7 @@ func TestOneStepBadParams(t *testing.T) {
 // β² = σ_r = 0.5, not 0.03.
 func TestOneStepAutoBeta(t *testing.T) {
 	const n = 6
-	op, err := NewIdentity(n, n)
+	op, err := newFullObservation(n, n)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,14 @@ import (
 
 // Operator is a linear measurement map 𝒜: ℝ^{n1×n2} → ℝ^m and its adjoint.
 //
-// Implementations follow the package normalization 𝒜(Z)_i = ⟨A_i, Z⟩/√m.
+// Every operator in this package follows one normalization,
+//
+//	𝒜(Z)_i = ⟨A_i, Z⟩ / √m,   i = 1…m,
+//
+// with A_i random with unit-variance entries (see each constructor), so
+// that E[𝒜*𝒜] = I on the matrices the operator is meant for. Papers that
+// use 𝒜(Z)_i = ⟨A_i, Z⟩ without the 1/√m, or a 1/m in front of the loss,
+// differ from this by explicit constant factors that each notebook states.
 type Operator interface {
 	// Dims returns the number of measurements m and the shape n1×n2 of
 	// the matrices the operator measures.
@@ -55,30 +62,30 @@ type sizer interface {
 	Bytes() int
 }
 
-// Identity is full observation: 𝒜(Z) = vec(Z) in row-major order, so
+// fullObservation is the identity operator: 𝒜(Z) = vec(Z) in row-major order, so
 // m = n1·n2 and 𝒜*𝒜 = I exactly. With it, matrix sensing is low-rank
 // approximation of the matrix whose entries are y.
-type Identity struct {
+type fullObservation struct {
 	n1, n2 int
 }
 
-// NewIdentity returns the identity operator on n1×n2 matrices. It returns
+// newFullObservation returns the identity operator on n1×n2 matrices. It returns
 // an error wrapping ErrBadParam if a dimension is not positive.
-func NewIdentity(n1, n2 int) (*Identity, error) {
+func newFullObservation(n1, n2 int) (*fullObservation, error) {
 	if n1 < 1 || n2 < 1 {
 		return nil, badParam("identity operator needs n1, n2 ≥ 1, got %d, %d", n1, n2)
 	}
-	return &Identity{n1: n1, n2: n2}, nil
+	return &fullObservation{n1: n1, n2: n2}, nil
 }
 
 // Dims returns n1·n2, n1 and n2.
-func (o *Identity) Dims() (m, n1, n2 int) { return o.n1 * o.n2, o.n1, o.n2 }
+func (o *fullObservation) Dims() (m, n1, n2 int) { return o.n1 * o.n2, o.n1, o.n2 }
 
 // Bytes returns 0: the identity stores nothing.
-func (o *Identity) Bytes() int { return 0 }
+func (o *fullObservation) Bytes() int { return 0 }
 
 // ApplyTo stores vec(x) in dst.
-func (o *Identity) ApplyTo(dst *mat.VecDense, x mat.Matrix) {
+func (o *fullObservation) ApplyTo(dst *mat.VecDense, x mat.Matrix) {
 	checkMatrix("x", x, o.n1, o.n2)
 	prepVec(dst, o.n1*o.n2)
 	for i := 0; i < o.n1; i++ {
@@ -89,7 +96,7 @@ func (o *Identity) ApplyTo(dst *mat.VecDense, x mat.Matrix) {
 }
 
 // AdjointTo stores y, reshaped row-major to n1×n2, in dst.
-func (o *Identity) AdjointTo(dst *mat.Dense, y mat.Vector) {
+func (o *fullObservation) AdjointTo(dst *mat.Dense, y mat.Vector) {
 	if y.Len() != o.n1*o.n2 {
 		panic(errLen("y", y.Len(), o.n1*o.n2))
 	}
@@ -112,8 +119,16 @@ type EntrySampling struct {
 }
 
 // NewEntrySampling chooses m distinct entries with src. It returns an error
-// wrapping ErrBadParam unless 1 ≤ m ≤ n1·n2.
+// wrapping ErrBadParam unless 1 ≤ m ≤ n1·n2, or if the permutation of the
+// n1·n2 entries it draws from does not fit in memory. It panics if src is
+// nil.
 func NewEntrySampling(m, n1, n2 int, src rand.Source) (*EntrySampling, error) {
+	checkNil("source", src)
+	if n1 >= 1 && n2 >= 1 {
+		if err := checkAlloc("entry sampling permutation", 8, n1, n2); err != nil {
+			return nil, err
+		}
+	}
 	if n1 < 1 || n2 < 1 || m < 1 || m > n1*n2 {
 		return nil, badParam("entry sampling needs 1 ≤ m ≤ n1·n2, got m=%d n1=%d n2=%d", m, n1, n2)
 	}

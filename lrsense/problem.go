@@ -19,10 +19,17 @@ const (
 
 // Spectrum returns r values from 1 down to 1/kappa, spaced as s says, so a
 // matrix with these singular values has condition number kappa. It returns
-// an error wrapping ErrBadParam if r < 1 or kappa < 1.
+// an error wrapping ErrBadParam if r < 1, kappa < 1 or is not finite, s is
+// unknown, or r values do not fit in memory.
 func Spectrum(r int, kappa float64, s Spacing) ([]float64, error) {
 	if r < 1 || !(kappa >= 1) || math.IsInf(kappa, 0) {
 		return nil, badParam("Spectrum needs r ≥ 1 and finite κ ≥ 1, got r=%d κ=%v", r, kappa)
+	}
+	if s != Linear && s != Geometric {
+		return nil, badParam("unknown Spacing %d", s)
+	}
+	if err := checkAlloc("spectrum", 8, r); err != nil {
+		return nil, err
 	}
 	out := make([]float64, r)
 	for i := range out {
@@ -53,6 +60,13 @@ type Truth struct {
 	// Sigma holds the singular values (eigenvalues for PSD), in the order
 	// given to the generator.
 	Sigma []float64
+}
+
+// check panics with a message starting "lrsense:" if t is missing X.
+func (t *Truth) check() {
+	if t.X == nil {
+		panic("lrsense: Truth has no X")
+	}
 }
 
 // Rank returns r.
@@ -112,8 +126,11 @@ func haar(n, r int, src rand.Source) *mat.Dense {
 
 // NewPSDTruth returns a PSD truth X⋆ = U diag(sigma) Uᵀ of size n×n with a
 // Haar-random U. It returns an error wrapping ErrBadParam if sigma is empty,
-// longer than n, or has a negative or non-finite value.
+// longer than n, or has a value that is not positive and finite (an
+// all-zero spectrum has no relative error to measure), or if an n×n matrix
+// does not fit in memory. It panics if src is nil.
 func NewPSDTruth(n int, sigma []float64, src rand.Source) (*Truth, error) {
+	checkNil("source", src)
 	if err := checkSigma(n, n, sigma); err != nil {
 		return nil, err
 	}
@@ -125,8 +142,10 @@ func NewPSDTruth(n int, sigma []float64, src rand.Source) (*Truth, error) {
 
 // NewLowRankTruth returns an n1×n2 truth X⋆ = U diag(sigma) Vᵀ with independent
 // Haar-random U and V (U drawn first). It returns an error wrapping
-// ErrBadParam for the same bad sigma as NewPSDTruth.
+// ErrBadParam for the same bad sigma and sizes as NewPSDTruth, and panics
+// if src is nil.
 func NewLowRankTruth(n1, n2 int, sigma []float64, src rand.Source) (*Truth, error) {
+	checkNil("source", src)
 	if err := checkSigma(n1, n2, sigma); err != nil {
 		return nil, err
 	}
@@ -138,15 +157,20 @@ func NewLowRankTruth(n1, n2 int, sigma []float64, src rand.Source) (*Truth, erro
 }
 
 func checkSigma(n1, n2 int, sigma []float64) error {
+	if n1 < 1 || n2 < 1 {
+		return badParam("truth needs n1, n2 ≥ 1, got %d, %d", n1, n2)
+	}
 	if len(sigma) < 1 || len(sigma) > min(n1, n2) {
 		return badParam("need 1 ≤ rank ≤ min(n1, n2) = %d, got %d values", min(n1, n2), len(sigma))
 	}
 	for _, s := range sigma {
-		if !(s >= 0) || math.IsInf(s, 0) {
-			return badParam("singular values must be finite and ≥ 0, got %v", sigma)
+		if !(s > 0) || math.IsInf(s, 0) {
+			return badParam("singular values must be positive and finite, got %v", sigma)
 		}
 	}
-	return nil
+	// X⋆ is n1×n2, and haar forms a full n×n Q for each factor.
+	n := max(n1, n2)
+	return checkAlloc("truth matrix", 8, n, n)
 }
 
 func lowRankProduct(u, v *mat.Dense, sigma []float64) *mat.Dense {
@@ -173,8 +197,14 @@ type GaussianNoise struct {
 	Sigma float64
 }
 
-// AddTo adds the noise to y.
+// AddTo adds the noise to y. It panics with a message starting "lrsense:"
+// if Sigma is negative or not finite, or if y or src is nil.
 func (n GaussianNoise) AddTo(y *mat.VecDense, src rand.Source) {
+	if err := n.check(); err != nil {
+		panic(err.Error())
+	}
+	checkNil("measurements y", y)
+	checkNil("source", src)
 	rnd := rand.New(src)
 	for i := 0; i < y.Len(); i++ {
 		y.SetVec(i, y.AtVec(i)+n.Sigma*rnd.NormFloat64())
@@ -186,14 +216,24 @@ func (n GaussianNoise) AddTo(y *mat.VecDense, src rand.Source) {
 // value drawn from Dist, or from N(0, Std²) when Dist is nil. Std 0 means 10,
 // the paper's N(0, 100).
 type Outliers struct {
-	P    float64
+	// P is the probability of corruption, in [0, 1) (P = 1 would leave no
+	// measurement to recover from).
+	P float64
+	// Std is finite and ≥ 0.
 	Std  float64
 	Dist func(rnd *rand.Rand) float64
 }
 
 // AddTo corrupts y. For every i it draws one uniform number (corrupt or
-// not) and, if corrupted, the outlier value.
+// not) and, if corrupted, the outlier value. It panics with a message
+// starting "lrsense:" if P is not in [0, 1), Std is negative or not finite,
+// or y or src is nil.
 func (o Outliers) AddTo(y *mat.VecDense, src rand.Source) {
+	if err := o.check(); err != nil {
+		panic(err.Error())
+	}
+	checkNil("measurements y", y)
+	checkNil("source", src)
 	rnd := rand.New(src)
 	std := o.Std
 	if std == 0 {
@@ -213,6 +253,32 @@ func (o Outliers) AddTo(y *mat.VecDense, src rand.Source) {
 	}
 }
 
+func (n GaussianNoise) check() error {
+	if !(n.Sigma >= 0) || math.IsInf(n.Sigma, 0) {
+		return badParam("GaussianNoise.Sigma must be finite and ≥ 0, got %v", n.Sigma)
+	}
+	return nil
+}
+
+func (o Outliers) check() error {
+	if !(o.P >= 0 && o.P < 1) {
+		return badParam("Outliers.P must be in [0, 1), got %v", o.P)
+	}
+	if !(o.Std >= 0) || math.IsInf(o.Std, 0) {
+		return badParam("Outliers.Std must be finite and ≥ 0, got %v", o.Std)
+	}
+	return nil
+}
+
+// checkNoise checks the parameters of the package's noise models (a
+// Noise of another type is the caller's to check).
+func checkNoise(n Noise) error {
+	if c, ok := n.(interface{ check() error }); ok {
+		return c.check()
+	}
+	return nil
+}
+
 // Problem is one matrix sensing instance: an operator, its measurements
 // y = 𝒜(X⋆) + noise and, when known, the truth.
 type Problem struct {
@@ -223,8 +289,22 @@ type Problem struct {
 
 // NewProblem measures truth with op and adds noise (nil for none) drawn
 // from src. It returns an error wrapping ErrBadParam if the shapes do not
-// match or the measurements are not finite.
+// match, a parameter of a GaussianNoise or Outliers noise is out of range,
+// or the measurements are not finite. It panics with a message starting
+// "lrsense:" if op or truth is nil, or if noise is given and src is nil.
 func NewProblem(op Operator, truth *Truth, noise Noise, src rand.Source) (*Problem, error) {
+	checkNil("operator", op)
+	checkNil("truth", truth)
+	truth.check()
+	if isNil(noise) {
+		noise = nil
+	}
+	if noise != nil {
+		checkNil("source", src)
+		if err := checkNoise(noise); err != nil {
+			return nil, err
+		}
+	}
 	m, n1, n2 := op.Dims()
 	if r, c := truth.X.Dims(); r != n1 || c != n2 {
 		return nil, badParam("truth is %d×%d but the operator measures %d×%d", r, c, n1, n2)
@@ -240,22 +320,49 @@ func NewProblem(op Operator, truth *Truth, noise Noise, src rand.Source) (*Probl
 // FromMeasurements wraps given measurements y (not copied) in a Problem;
 // truth may be nil. It returns an error wrapping ErrBadParam if y has the
 // wrong length or a NaN or infinite entry.
+//
+// It panics with a message starting "lrsense:" if op or y is nil.
 func FromMeasurements(op Operator, y *mat.VecDense, truth *Truth) (*Problem, error) {
+	checkNil("operator", op)
+	checkNil("measurements y", y)
 	m, n1, n2 := op.Dims()
 	if y.Len() != m {
 		return nil, badParam("y has length %d, the operator makes %d measurements", y.Len(), m)
 	}
-	for i := 0; i < m; i++ {
-		if v := y.AtVec(i); math.IsNaN(v) || math.IsInf(v, 0) {
-			return nil, badParam("measurement y[%d] = %v is not finite", i, v)
-		}
+	if err := finiteVec("measurement y", y); err != nil {
+		return nil, err
 	}
 	if truth != nil {
+		truth.check()
 		if r, c := truth.X.Dims(); r != n1 || c != n2 {
 			return nil, badParam("truth is %d×%d but the operator measures %d×%d", r, c, n1, n2)
 		}
 	}
 	return &Problem{Op: op, Y: y, Truth: truth}, nil
+}
+
+// check panics with a message starting "lrsense:" if p lacks its operator
+// or measurements, or if they do not fit each other.
+func (p *Problem) check() {
+	checkNil("Problem.Op", p.Op)
+	checkNil("Problem.Y", p.Y)
+	if m, _, _ := p.Op.Dims(); p.Y.Len() != m {
+		panic(errLen("Problem.Y", p.Y.Len(), m))
+	}
+	if p.Truth != nil {
+		p.Truth.check()
+	}
+}
+
+// finiteVec returns an error wrapping ErrBadParam if v has a NaN or
+// infinite entry.
+func finiteVec(what string, v mat.Vector) error {
+	for i := 0; i < v.Len(); i++ {
+		if x := v.AtVec(i); math.IsNaN(x) || math.IsInf(x, 0) {
+			return badParam("%s[%d] = %v is not finite", what, i, x)
+		}
+	}
+	return nil
 }
 
 // Dims returns the shape n1×n2 of the unknown matrix.

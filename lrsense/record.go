@@ -3,6 +3,7 @@ package lrsense
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -198,6 +199,13 @@ func (s Schedule) Wants(t int) bool {
 // Its exported fields are plain data, so it is gob-encodable and can be
 // cached between notebook cells; the metric functions are not kept by an
 // encoding.
+//
+// A Trajectory that did not come from NewTrajectory (the zero value, or
+// one decoded from gob) records the standard series SeriesRelErr,
+// SeriesLoss and SeriesGradNorm when used as a Recorder. A decoded one
+// that holds other series cannot record them again: its Init returns an
+// error wrapping ErrBadParam instead of recording iterations without
+// values.
 type Trajectory struct {
 	// Names are the series names, in the order of Values.
 	Names []string
@@ -217,12 +225,16 @@ type Trajectory struct {
 
 // NewTrajectory returns a Trajectory recording, on sched, SeriesRelErr,
 // SeriesLoss and SeriesGradNorm (which every run computes anyway), then the
-// series of the given metrics. It panics if two series share a name.
+// series of the given metrics. It panics if two series share a name or a
+// metric has a nil Eval.
 func NewTrajectory(sched Schedule, metrics ...Metric) *Trajectory {
 	metrics = append([]Metric{stdMetric}, metrics...)
 	t := &Trajectory{Schedule: sched, metrics: metrics}
 	seen := map[string]bool{}
-	for _, m := range metrics {
+	for i, m := range metrics {
+		if m.Eval == nil {
+			panic(fmt.Sprintf("lrsense: nil Eval in metric %d (series %s)", i, strings.Join(m.Names, ", ")))
+		}
 		for _, n := range m.Names {
 			if seen[n] {
 				panic("lrsense: two metrics record the series " + n)
@@ -243,8 +255,21 @@ var stdMetric = Metric{
 	},
 }
 
-// Init resets the trajectory for a new run.
+// Init resets the trajectory for a new run. A trajectory without metric
+// functions (zero value, or decoded) is set up to record the standard
+// series; if it names other series, Init returns an error wrapping
+// ErrBadParam.
 func (t *Trajectory) Init(p *Problem) error {
+	if t.metrics == nil {
+		if len(t.Names) != 0 && !slices.Equal(t.Names, stdMetric.Names) {
+			return badParam("Trajectory records %s, but a decoded or zero-value Trajectory can only record %s: use NewTrajectory with the metrics", strings.Join(t.Names, ", "), strings.Join(stdMetric.Names, ", "))
+		}
+		t.metrics = []Metric{stdMetric}
+		t.Names = append([]string(nil), stdMetric.Names...)
+	}
+	if len(t.Values) != len(t.Names) {
+		t.Values = make([][]float64, len(t.Names))
+	}
 	t.Iter = t.Iter[:0]
 	for k := range t.Values {
 		t.Values[k] = t.Values[k][:0]
@@ -288,8 +313,12 @@ func (t *Trajectory) Done(res *Result) error {
 // modify them. A name the trajectory does not record is a programmer error
 // (a typo would otherwise read as a missing curve): Series panics with
 // "lrsense: no series …" listing the names it has. Use the Series…
-// constants.
+// constants. On a nil Trajectory (a missing run in a reducer) it panics
+// with "lrsense: nil Trajectory".
 func (t *Trajectory) Series(name string) []float64 {
+	if t == nil {
+		panic("lrsense: nil Trajectory (reading series " + name + ")")
+	}
 	for k, n := range t.Names {
 		if n == name {
 			return t.Values[k]

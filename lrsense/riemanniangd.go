@@ -15,8 +15,11 @@ import (
 //	G = ΣX − X(XᵀΣX),   X ← qf(X + ηG),
 //
 // qf the Q factor of a thin QR decomposition with a positive diagonal R.
-// Its Loss is −½tr(XᵀΣX) (it decreases as X approaches the top
-// eigenspace). The problem must use the Identity operator; x must be
+// Its Loss is ½(tr Σ − tr(XᵀΣX)) = ½tr((I − XXᵀ)Σ), the objective −½tr(XᵀΣX)
+// shifted by the constant ½tr Σ (same gradient and iterates) so that it is
+// ≥ 0 for PSD Σ and a LossTol means what it says: at the top eigenspace it
+// is ½Σ_{i>r}λ_i, 0 when Σ has rank r. It decreases as X approaches the top
+// eigenspace. The problem must use the full-observation operator; x must be
 // symmetric factors with orthonormal columns (see Orthonormalize).
 //
 // Cost: no operator passes (Stats counts 0): it reads Σ directly; a step
@@ -26,6 +29,7 @@ type RiemannianGD struct {
 	Eta float64
 
 	a         *mat.Dense
+	halfTrace float64 // ½tr Σ
 	ax, xtax  mat.Dense
 	grad      mat.Dense
 	xt        mat.Dense
@@ -55,17 +59,18 @@ func (g *RiemannianGD) Init(p *Problem, x Factors) (Measures, error) {
 		return Measures{}, badParam("RiemannianGD needs orthonormal columns, ‖XᵀX − I‖ = %.3g", d)
 	}
 	g.a = a
+	g.halfTrace = mat.Trace(a) / 2
 	return g.eval(x), nil
 }
 
 func (g *RiemannianGD) eval(x Factors) Measures {
 	mulThin(&g.ax, &g.xt, g.a, x.L)
 	g.xtax.Reset()
-	g.xtax.Mul(x.L.T(), &g.ax)
+	mulTo(&g.xtax, x.L, true, &g.ax, false)
 	g.grad.Reset()
 	g.grad.Mul(x.L, &g.xtax)
 	g.grad.Sub(&g.ax, &g.grad)
-	return Measures{Loss: -mat.Trace(&g.xtax) / 2, GradNorm: math.Sqrt(frobDot(&g.grad, &g.grad))}
+	return Measures{Loss: g.halfTrace - mat.Trace(&g.xtax)/2, GradNorm: math.Sqrt(frobDot(&g.grad, &g.grad))}
 }
 
 // Iterate takes the retracted step and evaluates the new iterate.

@@ -13,7 +13,7 @@ import (
 func identityProblem(t *testing.T, xstar *mat.Dense, truth bool) *Problem {
 	t.Helper()
 	n1, n2 := xstar.Dims()
-	op, err := NewIdentity(n1, n2)
+	op, err := newFullObservation(n1, n2)
 	if err != nil {
 		t.Fatal(err)
 	}

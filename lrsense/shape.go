@@ -1,8 +1,14 @@
 package lrsense
 
+// This file holds the shape checks, destination sizing and error helpers
+// that every other file uses.
+
 import (
 	"errors"
 	"fmt"
+	"math"
+	"math/bits"
+	"reflect"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -87,7 +93,8 @@ func vecData(v mat.Vector) []float64 {
 	return out
 }
 
-// checkFactors panics unless x fits a problem of shape n1×n2.
+// checkFactors panics unless x fits a problem of shape n1×n2, with a
+// message that names the factor whose shape is wrong.
 func checkFactors(x Factors, n1, n2 int) {
 	if x.L == nil {
 		panic("lrsense: Factors has no L")
@@ -95,16 +102,21 @@ func checkFactors(x Factors, n1, n2 int) {
 	r, c := x.L.Dims()
 	if x.R == nil {
 		if n1 != n2 {
-			panic(errShape("symmetric factor L·Lᵀ", r, r, n1, n2))
+			panic(fmt.Sprintf("lrsense: symmetric Factors (R nil) cannot fit a non-square %d×%d problem", n1, n2))
 		}
 		if r != n1 {
-			panic(errShape("L", r, c, n1, c))
+			panic(fmt.Sprintf("lrsense: Factors.L has %d rows, the problem is %d×%d", r, n1, n2))
 		}
 		return
 	}
 	rr, rc := x.R.Dims()
-	if r != n1 || rr != n2 || rc != c {
-		panic(errShape("L·Rᵀ", r, rr, n1, n2))
+	switch {
+	case r != n1:
+		panic(fmt.Sprintf("lrsense: Factors.L has %d rows, the problem is %d×%d (want %d)", r, n1, n2, n1))
+	case rr != n2:
+		panic(fmt.Sprintf("lrsense: Factors.R has %d rows, the problem is %d×%d (want %d)", rr, n1, n2, n2))
+	case rc != c:
+		panic(fmt.Sprintf("lrsense: Factors.L has rank %d (%d×%d) but Factors.R has rank %d (%d×%d): the column counts must agree", c, r, c, rc, rr, rc))
 	}
 }
 
@@ -118,4 +130,45 @@ func sizeAs(d *mat.Dense, r, c int) {
 		d.Reset()
 	}
 	d.ReuseAs(r, c)
+}
+
+// checkNil panics with "lrsense: nil <what>" if v is nil: an untyped nil,
+// or a nil pointer, map, slice, function or channel inside an interface (a
+// typed nil *Gaussian passed as an Operator would otherwise fail later as a
+// bare nil-pointer dereference).
+func checkNil(what string, v any) {
+	if isNil(v) {
+		panic("lrsense: nil " + what)
+	}
+}
+
+func isNil(v any) bool {
+	if v == nil {
+		return true
+	}
+	switch rv := reflect.ValueOf(v); rv.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Func, reflect.Chan, reflect.Interface:
+		return rv.IsNil()
+	}
+	return false
+}
+
+// maxAllocBytes is the largest allocation a constructor attempts: the Go
+// runtime's limit for one allocation on 64-bit platforms (2⁴⁸ bytes). A
+// request above it is refused with an error instead of a runtime panic.
+const maxAllocBytes = 1 << 48
+
+// checkAlloc returns an error wrapping ErrBadParam if a slice of the
+// product of dims elements of elemBytes bytes each overflows int or
+// exceeds maxAllocBytes. The dims must be ≥ 1.
+func checkAlloc(what string, elemBytes int, dims ...int) error {
+	total := uint64(elemBytes)
+	for _, d := range dims {
+		hi, lo := bits.Mul64(total, uint64(d))
+		if hi != 0 || lo > maxAllocBytes || lo > math.MaxInt {
+			return badParam("%s of %v elements of %d bytes does not fit in memory (limit %d bytes)", what, dims, elemBytes, maxAllocBytes)
+		}
+		total = lo
+	}
+	return nil
 }

@@ -23,7 +23,7 @@ func TestSplitSignalNoiseHandChecked(t *testing.T) {
 		{"tilted", mat.NewDense(3, 1, []float64{1, 1, 0}), math.Sqrt2, 0, math.Sqrt(0.5)},
 	}
 	for _, c := range cases {
-		sp := NewSignalNoise(e1, c.u)
+		sp := newSignalNoise(e1, c.u)
 		if math.Abs(sp.SignalMin-c.signal) > 1e-12 || math.Abs(sp.NoiseNorm-c.noise) > 1e-12 ||
 			math.Abs(sp.SinTheta-c.sinAngle) > 1e-12 {
 			t.Errorf("%s: got signal %v noise %v alignment %v, want %v %v %v",
@@ -41,7 +41,7 @@ func TestSplitSignalNoiseProperties(t *testing.T) {
 	vx := haar(n, r, NewSource(4))
 	for _, rp := range []int{1, 2, 5, n, n + 3} {
 		u := randDense(n, rp, rnd)
-		sp := NewSignalNoise(vx, u)
+		sp := newSignalNoise(vx, u)
 		k := min(r, rp)
 		// U = U·W·Wᵀ + U·W_⊥·W_⊥ᵀ.
 		var rec mat.Dense
@@ -125,7 +125,7 @@ func TestSignalNoiseMetricInSolve(t *testing.T) {
 
 func TestSplitSignalNoiseDegenerateAndShape(t *testing.T) {
 	vx := mat.NewDense(3, 1, []float64{1, 0, 0})
-	sp := NewSignalNoise(vx, mat.NewDense(3, 2, nil))
+	sp := newSignalNoise(vx, mat.NewDense(3, 2, nil))
 	if sp.SignalMin != 0 || sp.NoiseNorm != 0 || !math.IsNaN(sp.SinTheta) {
 		t.Errorf("U = 0: got %+v, want σ_min 0, noise 0, alignment NaN", sp)
 	}
@@ -134,7 +134,7 @@ func TestSplitSignalNoiseDegenerateAndShape(t *testing.T) {
 			t.Error("row mismatch did not panic")
 		}
 	}()
-	NewSignalNoise(vx, mat.NewDense(4, 2, nil))
+	newSignalNoise(vx, mat.NewDense(4, 2, nil))
 }
 
 // The three phases of Stöger & Soltanolkotabi (2021) seen through the

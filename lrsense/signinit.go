@@ -21,8 +21,10 @@ import (
 //
 // It returns an error wrapping ErrBadParam if the problem is not square,
 // r is not in 1…n, α is negative or not finite, or the eigendecomposition
-// fails.
+// fails. It panics if p is nil.
 func SignSpectral(p *Problem, r int, alpha float64) (Factors, error) {
+	checkNil("problem", p)
+	p.check()
 	n1, n2 := p.Dims()
 	if n1 != n2 {
 		return Factors{}, badParam("sign-spectral initialization needs a square problem, got %d×%d", n1, n2)

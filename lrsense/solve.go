@@ -69,14 +69,21 @@ type Settings struct {
 	// MaxIterations is the number of steps allowed; 0 means 1000.
 	MaxIterations int
 	// RelErrTol stops with Converged once ‖X_t − X⋆‖_F/‖X⋆‖_F ≤ RelErrTol
-	// (the problem must know its truth). 0 disables it.
+	// (the problem must know its truth). 0 disables it; it must otherwise
+	// be positive and finite (NaN, a negative value or +Inf is a bad
+	// parameter: +Inf would report Converged before any step).
 	RelErrTol float64
 	// LossTol stops with Converged once the method's loss ≤ LossTol.
-	// 0 disables it.
+	// 0 disables it; like RelErrTol it must otherwise be positive and
+	// finite, and the method must report a loss (a NaN Measures.Loss at
+	// the start is a bad parameter). Every method of this package reports
+	// a loss that is ≥ 0 (RiemannianGD's when Σ is PSD, as
+	// NewApproxSymProblem makes it), so a LossTol holds only near a fit.
 	LossTol float64
 	// DivergeLimit stops with Diverged once the relative error (when the
 	// truth is known) or the loss relative to its initial value exceeds
-	// it. 0 means 1e6.
+	// it. 0 means 1e6 and +Inf switches the rule off (a non-finite iterate
+	// still ends NonFinite); NaN or a negative value is a bad parameter.
 	DivergeLimit float64
 	// Context, when not nil, interrupts the run (Status Canceled) once it
 	// is done: a notebook cell can be stopped.
@@ -112,10 +119,19 @@ type Result struct {
 // asks for and always the last one.
 //
 // Solve returns an error only for bad input: a method's Init error, a
-// recorder's error, or a bad setting. A run that diverges or becomes
-// non-finite ends with that Status and a nil error, and the recorder keeps
-// everything up to that point. Solve panics if x0 does not fit p.
+// recorder's error, or a bad setting (wrapping ErrBadParam). A run that
+// diverges or becomes non-finite ends with that Status and a nil error,
+// and the recorder keeps everything up to that point. Solve panics with a
+// message starting "lrsense:" if p or method is nil or x0 does not fit p.
+//
+// The method's Init gets a copy of p whose Op counts the passes for
+// Stats.Applies and Stats.Adjoints; it forwards every call, fused passes
+// included, so a method should use p.Op through the Operator interface and
+// not assert its concrete type. The recorder sees p itself.
 func Solve(p *Problem, method Method, x0 Factors, s *Settings, rec Recorder) (*Result, error) {
+	checkNil("problem", p)
+	checkNil("method", method)
+	p.check()
 	n1, n2 := p.Dims()
 	checkFactors(x0, n1, n2)
 	if s == nil {
@@ -125,8 +141,11 @@ func Solve(p *Problem, method Method, x0 Factors, s *Settings, rec Recorder) (*R
 	if maxIter == 0 {
 		maxIter = 1000
 	}
-	if maxIter < 0 || s.RelErrTol < 0 || s.LossTol < 0 || s.DivergeLimit < 0 {
-		return nil, badParam("Settings fields must be ≥ 0: %+v", *s)
+	if err := s.check(); err != nil {
+		return nil, err
+	}
+	if err := finiteVec("measurement y", p.Y); err != nil {
+		return nil, err
 	}
 	if s.RelErrTol > 0 && p.Truth == nil {
 		return nil, badParam("RelErrTol needs a problem with a known truth")
@@ -149,6 +168,12 @@ func Solve(p *Problem, method Method, x0 Factors, s *Settings, rec Recorder) (*R
 	step, err := method.Init(&counted, x)
 	if err != nil {
 		return nil, err
+	}
+	if s.LossTol > 0 && math.IsNaN(step.Loss) {
+		return nil, badParam("LossTol needs a method that reports a loss, %T reports NaN", method)
+	}
+	if rec != nil {
+		checkNil("recorder (a typed nil inside the Recorder interface)", rec)
 	}
 	if rec != nil {
 		if err := rec.Init(p); err != nil {
@@ -202,6 +227,26 @@ func Solve(p *Problem, method Method, x0 Factors, s *Settings, rec Recorder) (*R
 		}
 	}
 	return res, nil
+}
+
+// check returns an error wrapping ErrBadParam for a bad setting.
+func (s *Settings) check() error {
+	tol := func(name string, v float64) error {
+		if v < 0 || math.IsNaN(v) || math.IsInf(v, 0) {
+			return badParam("Settings.%s must be 0 (off) or positive and finite, got %v", name, v)
+		}
+		return nil
+	}
+	switch {
+	case s.MaxIterations < 0:
+		return badParam("Settings.MaxIterations must be ≥ 0 (0 means 1000), got %d", s.MaxIterations)
+	case s.DivergeLimit < 0 || math.IsNaN(s.DivergeLimit):
+		return badParam("Settings.DivergeLimit must be ≥ 0 (0 means 1e6, +Inf off), got %v", s.DivergeLimit)
+	}
+	if err := tol("RelErrTol", s.RelErrTol); err != nil {
+		return err
+	}
+	return tol("LossTol", s.LossTol)
 }
 
 // stopRule applies the stopping rules to the measures of x_t.

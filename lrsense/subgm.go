@@ -74,7 +74,7 @@ type SubGM struct {
 	qsym  mat.Dense // Q + Qᵀ
 	delta mat.Dense // X − X⋆
 	r, s  mat.VecDense
-	svd   mat.SVD
+	svd   svdWork
 }
 
 // ExpectedL1 is the expected ℓ1 loss of Gaussian measurements with
@@ -160,11 +160,7 @@ func (g *SubGM) eval(x Factors) Measures {
 	}
 	g.qnorm = 0
 	if g.Rule == GeometricStep && mat.Norm(&g.q, math.Inf(1)) > 0 {
-		if g.svd.Factorize(&g.q, mat.SVDNone) {
-			g.qnorm = g.svd.Values(nil)[0]
-		} else {
-			g.qnorm = math.NaN()
-		}
+		g.qnorm = g.svd.spectralNorm(&g.q)
 	}
 	// D = (Q + Qᵀ)·U.
 	n, k := x.L.Dims()
@@ -177,7 +173,7 @@ func (g *SubGM) eval(x Factors) Measures {
 			g.qsym.Set(i, j, g.q.At(i, j)+g.q.At(j, i))
 		}
 	}
-	g.d.Mul(&g.qsym, x.L)
+	mulTo(&g.d, &g.qsym, false, x.L, false)
 	return Measures{Loss: g.loss, GradNorm: mat.Norm(&g.d, 2)}
 }
 

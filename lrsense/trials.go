@@ -39,6 +39,7 @@ func NewSource(seed uint64) rand.Source {
 // returns the results in trial order. The results do not depend on workers.
 // It returns the first error by trial order.
 func RunTrials[T any](n, workers int, master uint64, trial func(i int, src rand.Source) (T, error)) ([]T, error) {
+	checkNil("trial function", trial)
 	if n < 0 {
 		return nil, badParam("number of trials must be ≥ 0, got %d", n)
 	}
@@ -87,10 +88,17 @@ type Band struct {
 // trajectories' grids; a trajectory that stopped earlier contributes its
 // last value (a converged run stays where it ended). NaN values are left
 // out of a point's quantiles; a point with no finite value is NaN. It panics
-// unless 0 ≤ qlo ≤ qhi ≤ 1.
+// unless 0 ≤ qlo ≤ qhi ≤ 1, if a trajectory is nil, or (as Series does) if
+// one does not record name.
 func Aggregate(ts []*Trajectory, name string, qlo, qhi float64) Band {
 	if !(0 <= qlo && qlo <= qhi && qhi <= 1) {
 		panic("lrsense: Aggregate needs 0 ≤ qlo ≤ qhi ≤ 1")
+	}
+	for i, t := range ts {
+		if t == nil {
+			panic(fmt.Sprintf("lrsense: nil trajectory ts[%d] in Aggregate", i))
+		}
+		t.Series(name)
 	}
 	b := Band{Name: name, QLo: qlo, QHi: qhi}
 	grid := map[int]bool{}

@@ -3,68 +3,21 @@ package plotting
 import (
 	"fmt"
 	"math"
+
+	"github.com/lrsense/lrsense/lrsense/experiment"
 )
 
 // Fit fits the straight line v = slope·u + intercept by least squares,
 // where u is x (log10 x when logX) and v is y (log10 y when logY): with
-// both logs the slope is the exponent of a power law y ∝ x^slope. Points
-// with a non-finite value, or a non-positive one on a log scale, are left
-// out. r2 is the coefficient of determination of the fit. With fewer than
-// two usable points, or all usable x equal, all three results are NaN.
-// Fit panics if x and y have different lengths.
+// both logs the slope is the exponent of a power law y ∝ x^slope. It is
+// experiment.FitLine (one fit for the whole project: points with a
+// non-finite value, or a non-positive one on a log scale, are left out;
+// with fewer than two usable points, or all usable x equal, all three
+// results are NaN) returned as plain values. r2 is the coefficient of
+// determination. Fit panics if x and y have different lengths.
 func Fit(x, y []float64, logX, logY bool) (slope, intercept, r2 float64) {
-	if len(x) != len(y) {
-		panic(fmt.Sprintf("plotting: Fit of %d x and %d y values", len(x), len(y)))
-	}
-	var us, vs []float64
-	for i := range x {
-		u, v := x[i], y[i]
-		if (logX && u <= 0) || (logY && v <= 0) {
-			continue
-		}
-		if logX {
-			u = math.Log10(u)
-		}
-		if logY {
-			v = math.Log10(v)
-		}
-		if finite(u) && finite(v) {
-			us, vs = append(us, u), append(vs, v)
-		}
-	}
-	nan := math.NaN()
-	n := float64(len(us))
-	if n < 2 {
-		return nan, nan, nan
-	}
-	var mu, mv float64
-	for i := range us {
-		mu += us[i]
-		mv += vs[i]
-	}
-	mu, mv = mu/n, mv/n
-	var suu, suv, svv float64
-	for i := range us {
-		du, dv := us[i]-mu, vs[i]-mv
-		suu += du * du
-		suv += du * dv
-		svv += dv * dv
-	}
-	if suu == 0 {
-		return nan, nan, nan
-	}
-	slope = suv / suu
-	intercept = mv - slope*mu
-	var res float64
-	for i := range us {
-		d := vs[i] - (slope*us[i] + intercept)
-		res += d * d
-	}
-	r2 = 1
-	if svv > 0 {
-		r2 = 1 - res/svv
-	}
-	return slope, intercept, r2
+	f := experiment.FitLine(x, y, logX, logY)
+	return f.Slope, f.Intercept, f.R2
 }
 
 // FitLine returns the line fitted by Fit over the range of the usable x

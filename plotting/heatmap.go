@@ -73,7 +73,7 @@ func HeatMap(title, xlabel, ylabel string, z mat.Matrix, xs, ys []float64) *Figu
 	h.hm.Rasterized = r*c > 4096
 	h.setRange(lo, hi)
 
-	p := plot.New()
+	p := newPlot()
 	p.Title.Text = glyphSafe(title)
 	p.X.Label.Text = glyphSafe(xlabel)
 	p.Y.Label.Text = glyphSafe(ylabel)
@@ -84,7 +84,7 @@ func HeatMap(title, xlabel, ylabel string, z mat.Matrix, xs, ys []float64) *Figu
 	p.X.Tick.Marker = cellTicks(c, func(j int) (float64, float64) { return float64(j), label(xs, j) })
 	p.Y.Tick.Marker = cellTicks(r, func(i int) (float64, float64) { return float64(r - 1 - i), label(ys, i) })
 
-	bar := plot.New()
+	bar := newPlot()
 	bar.Add(&plotter.ColorBar{ColorMap: h.cmap, Vertical: true})
 	bar.HideX()
 	bar.X.Padding, bar.Y.Padding = 0, 0

@@ -2,6 +2,7 @@ package plotting
 
 import (
 	"bytes"
+	"html"
 	"image"
 	"image/color"
 	"image/png"
@@ -44,7 +45,7 @@ func svgTexts(svg string) []string {
 	re := regexp.MustCompile(`(?s)<text[^>]*>([^<]*)</text>`)
 	var out []string
 	for _, m := range re.FindAllStringSubmatch(svg, -1) {
-		out = append(out, m[1])
+		out = append(out, html.UnescapeString(m[1]))
 	}
 	return out
 }
@@ -239,22 +240,33 @@ func TestTrajAndBand(t *testing.T) {
 	}
 }
 
-func TestRowSharesY(t *testing.T) {
+func TestRowYRanges(t *testing.T) {
 	a := Convergence("a", "", Series{Name: "a", X: []float64{0, 1}, Y: []float64{1, 1e-3}})
 	b := Convergence("b", "", Series{Name: "b", X: []float64{0, 1}, Y: []float64{10, 1e-8}})
-	r := Row(a, b)
+	lim := Plot(Axes{LogY: true, YMin: 0.5, YMax: 0.8}, Series{Name: "c", X: []float64{0, 1}, Y: []float64{0.73, 0.72}})
+	r := Row(a, b, lim)
+	want := [][2]float64{{1e-3, 1}, {1e-8, 10}, {0.5, 0.8}}
 	for i, p := range r.Panels() {
-		if p.Y.Min != 1e-8 || p.Y.Max != 10 {
-			t.Errorf("panel %d y range [%g, %g], want [1e-8, 10]", i, p.Y.Min, p.Y.Max)
+		if p.Y.Min != want[i][0] || p.Y.Max != want[i][1] {
+			t.Errorf("panel %d y range [%g, %g], want its own %v", i, p.Y.Min, p.Y.Max, want[i])
 		}
 	}
+	// ShareY: one range for the panels without explicit limits.
+	r.ShareY()
+	want = [][2]float64{{1e-8, 10}, {1e-8, 10}, {0.5, 0.8}}
+	for i, p := range r.Panels() {
+		if p.Y.Min != want[i][0] || p.Y.Max != want[i][1] {
+			t.Errorf("shared: panel %d y range [%g, %g], want %v", i, p.Y.Min, p.Y.Max, want[i])
+		}
+	}
+	r = Row(a, b)
 	w, h := r.size()
 	if w <= h || w != 2*RowPanelWidth {
 		t.Errorf("row size %v × %v", w, h)
 	}
 	// A heat map does not share.
 	hm := HeatMap("", "", "", mat.NewDense(2, 2, []float64{0, 1, 2, 3}), nil, nil)
-	r = Row(Convergence("", "", Series{X: []float64{0, 1}, Y: []float64{1, 2}}), hm)
+	r = Row(Convergence("", "", Series{X: []float64{0, 1}, Y: []float64{1, 2}}), hm).ShareY()
 	if p := r.Panels()[1]; p.Y.Min != -0.5 || p.Y.Max != 1.5 {
 		t.Errorf("heat map y range changed to [%g, %g]", p.Y.Min, p.Y.Max)
 	}
@@ -405,11 +417,21 @@ func TestLiveOutsideNotebook(t *testing.T) {
 	l.Figure(Convergence("", ""))
 }
 
-func TestGlyphFallback(t *testing.T) {
+// The figure font has every character of the notebooks' labels, and the
+// mathematical letters outside the Basic Multilingual Plane fall back to
+// their plain letters.
+func TestGlyphCoverage(t *testing.T) {
+	const labels = "κ r′ ‖UUᵀ − X⋆‖ ∇f ⟨A, X⟩ ℓ₁ σ² ⊥ ∝ ≈ ≤ ≥ ≫ √m ∈ ∠ ← → ⇔ × ÷ · … – — ½ ¼ µ ΔΣΩαβεηλμνρ ₀₁₂₃₄₅₆₇₈₉ ⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻"
+	if m := missingGlyphs(labels); m != "" {
+		t.Errorf("the figure font has no glyph for %q", m)
+	}
+	if got := glyphSafe("‖𝒜(X) − y‖"); got != "‖A(X) − y‖" {
+		t.Errorf("glyphSafe(𝒜) = %q", got)
+	}
 	f := Convergence("‖X − X⋆‖", "error", Series{Name: "X⋆", X: []float64{0, 1}, Y: []float64{1, 0.1}})
 	texts := svgTexts(f.SVG())
-	if !has(texts, "‖X − X*‖") || !has(texts, "X*") {
-		t.Errorf("⋆ not replaced: %q", texts)
+	if !has(texts, "‖X − X⋆‖") || !has(texts, "X⋆") {
+		t.Errorf("⋆ not drawn as itself: %q", texts)
 	}
 }
 
@@ -457,5 +479,17 @@ func TestTidyTicks(t *testing.T) {
 		if tk.Label != "" && len(tk.Label) > 4 {
 			t.Errorf("tick %g labelled %q", tk.Value, tk.Label)
 		}
+	}
+}
+
+func TestSVGTitleElement(t *testing.T) {
+	f := Row(Convergence("GD & <ScaledGD>", "error", Series{Name: "a", X: []float64{0, 1}, Y: []float64{1, 0.5}}),
+		Convergence("", "error"), Convergence("κ = 10", "error"))
+	svg := f.SVG()
+	if !strings.Contains(svg, "<title>GD &amp; &lt;ScaledGD&gt; | κ = 10</title>") {
+		t.Errorf("SVG has no <title> naming the panels: %.300s", svg)
+	}
+	if i, j := strings.Index(svg, "<svg "), strings.Index(svg, "<title>"); i < 0 || j < i {
+		t.Errorf("<title> is not inside <svg>")
 	}
 }

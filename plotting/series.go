@@ -13,6 +13,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/lrsense/lrsense/lrsense"
+	"github.com/lrsense/lrsense/lrsense/experiment"
 )
 
 // DefaultFloor is the value below which data are floored on a logarithmic
@@ -43,9 +44,16 @@ type Series struct {
 	// values are finite (Traj sets it for runs that stopped as Diverged
 	// or NonFinite).
 	Diverged bool
-	// Color is the colour of the line, glyphs and band; nil means the next
-	// colour of the default palette.
+	// Color is the colour of the line, glyphs and band. Nil means: the
+	// colour of the series named Of when Of is set; else, for a series
+	// without a Name (a fit or reference line without a legend entry), the
+	// colour of the series before it; else the colour of the series' Name,
+	// which is the same in every panel of a figure (see Row), taken from
+	// the default palette in the order the names first appear.
 	Color color.Color
+	// Of is the Name of the series this one belongs to (its fit, its
+	// oracle or reference line): it is drawn in that series' colour.
+	Of string
 }
 
 // Traj returns the metric series of a trajectory as a Series with X the
@@ -76,8 +84,11 @@ func Traj(t *lrsense.Trajectory, metric, name string) Series {
 }
 
 // FromBand returns a trial aggregate as a Series: X the iterations, Y the
-// median and Lo, Hi the quantile band. An empty name means b.Name.
-func FromBand(b lrsense.Band, name string) Series {
+// median and Lo, Hi the quantile band. An empty name means b.Name. It takes
+// the bands of the experiment layer (experiment.BandOf, Results.Bands) and
+// the older lrsense.Band, which have the same fields.
+func FromBand[B lrsense.Band | experiment.Band](band B, name string) Series {
+	b := lrsense.Band(band)
 	if name == "" {
 		name = b.Name
 	}
@@ -180,11 +191,12 @@ func (e extent) empty() bool { return e.min > e.max }
 // Plot returns a one-panel line plot of the series on the given axes.
 // It panics if a Series' slices have mismatched lengths.
 func Plot(ax Axes, series ...Series) *Figure {
-	p := plot.New()
+	p := newPlot()
 	p.Title.Text = glyphSafe(ax.Title)
 	p.X.Label.Text = glyphSafe(ax.XLabel)
 	p.Y.Label.Text = glyphSafe(ax.YLabel)
 	p.Legend.Top = true
+	p.Legend.Left = true
 	p.Legend.ThumbnailWidth = 0.35 * vg.Inch
 	p.Add(gridLines())
 
@@ -199,8 +211,8 @@ func Plot(ax Axes, series ...Series) *Figure {
 	}
 
 	xs, ys := newExtent(), newExtent()
-	var names []string
-	var drawn []plotter.XYs // the polylines, to place the legend where they are not
+	pn := panel{kind: panelLine, logY: ax.LogY, hasYLimits: hasYlo || hasYhi}
+	floored := false
 	for k, s := range series {
 		if len(s.X) != len(s.Y) {
 			panic(fmt.Sprintf("plotting: series %q has %d X and %d Y values", s.Name, len(s.X), len(s.Y)))
@@ -208,16 +220,18 @@ func Plot(ax Axes, series ...Series) *Figure {
 		if (s.Lo != nil || s.Hi != nil) && (len(s.Lo) != len(s.Y) || len(s.Hi) != len(s.Y)) {
 			panic(fmt.Sprintf("plotting: series %q has %d values but %d Lo and %d Hi", s.Name, len(s.Y), len(s.Lo), len(s.Hi)))
 		}
-		col := s.Color
-		if col == nil {
-			col = palette10[k%len(palette10)]
+		it := &item{name: s.Name, of: s.Of, color: s.Color}
+		if it.of == "" && it.name == "" && k > 0 {
+			it.follows = pn.items[k-1]
 		}
+		pn.items = append(pn.items, it)
 		diverged, clipped := s.Diverged, false
 
 		// yval maps a finite y to its drawn value, reporting clipping.
 		yval := func(y float64) (float64, bool) {
 			if ax.LogY && y < floor {
 				y = floor
+				floored = true
 			}
 			switch {
 			case hasYlo && y < ylo:
@@ -266,9 +280,15 @@ func Plot(ax Axes, series ...Series) *Figure {
 						poly = append(poly, lo[j])
 					}
 					if pg, err := plotter.NewPolygon(poly); err == nil {
-						pg.Color = withAlpha(col, 0x50)
 						pg.LineStyle.Width = 0
 						p.Add(pg)
+						it.bands = append(it.bands, pg)
+					}
+					// The band's area, for legend placement: its edges and
+					// a vertical through every point.
+					pn.curves = append(pn.curves, lo, hi)
+					for j := range lo {
+						pn.curves = append(pn.curves, plotter.XYs{lo[j], hi[j]})
 					}
 				}
 				lo, hi = nil, nil
@@ -290,13 +310,13 @@ func Plot(ax Axes, series ...Series) *Figure {
 			flush()
 		}
 
-		ls := draw.LineStyle{Color: col, Width: vg.Points(1.5)}
+		ls := draw.LineStyle{Width: vg.Points(1.5)}
 		if s.Dashed {
 			ls.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
 		}
-		gs := draw.GlyphStyle{Color: col, Radius: vg.Points(2.5), Shape: glyphs[k%len(glyphs)]}
+		gs := draw.GlyphStyle{Radius: vg.Points(2.5)}
 		for _, seg := range segs {
-			drawn = append(drawn, seg)
+			pn.curves = append(pn.curves, seg)
 			if !s.NoLine {
 				l, err := plotter.NewLine(seg)
 				if err != nil {
@@ -304,6 +324,7 @@ func Plot(ax Axes, series ...Series) *Figure {
 				}
 				l.LineStyle = ls
 				p.Add(l)
+				it.lines = append(it.lines, l)
 			}
 			if s.Points {
 				sc, err := plotter.NewScatter(seg)
@@ -312,6 +333,7 @@ func Plot(ax Axes, series ...Series) *Figure {
 				}
 				sc.GlyphStyle = gs
 				p.Add(sc)
+				it.scatters = append(it.scatters, sc)
 			}
 		}
 
@@ -330,21 +352,157 @@ func Plot(ax Axes, series ...Series) *Figure {
 		}
 		var thumbs []plot.Thumbnailer
 		if !s.NoLine {
-			thumbs = append(thumbs, &plotter.Line{LineStyle: ls})
+			l := &plotter.Line{LineStyle: ls}
+			thumbs = append(thumbs, l)
+			it.lines = append(it.lines, l)
 		}
 		if s.Points {
-			thumbs = append(thumbs, &plotter.Scatter{GlyphStyle: gs})
+			sc := &plotter.Scatter{GlyphStyle: gs}
+			thumbs = append(thumbs, sc)
+			it.scatters = append(it.scatters, sc)
 		}
 		p.Legend.Add(glyphSafe(name), thumbs...)
-		names = append(names, name)
+		pn.legend = append(pn.legend, legendEntry{glyphSafe(name), thumbs})
 	}
 
 	setRange(&p.X, xs, xlo, xhi, hasXlo, hasXhi, ax.LogX)
 	setRange(&p.Y, ys, ylo, yhi, hasYlo, hasYhi, ax.LogY)
-	if len(names) > 0 {
-		p.Add(legendBox{names: names, lines: drawn})
+	if floored {
+		// Values below the floor are drawn on it: mark it as what it is.
+		fl := &floorLine{y: floor, style: draw.LineStyle{Color: floorColor, Width: vg.Points(1), Dashes: []vg.Length{vg.Points(1), vg.Points(2)}}}
+		p.Add(fl)
+		pn.curves = append(pn.curves, plotter.XYs{{X: p.X.Min, Y: floor}, {X: p.X.Max, Y: floor}})
+		text := "< " + strconv.FormatFloat(floor, 'g', 3, 64) + " (floor)"
+		th := &plotter.Line{LineStyle: fl.style}
+		p.Legend.Add(text, th)
+		pn.legend = append(pn.legend, legendEntry{text, []plot.Thumbnailer{th}})
 	}
-	return newFigure(p, panelLine, ax.LogY)
+	pn.p = p
+	f := &Figure{panels: []panel{pn}}
+	f.colorByName()
+	return f
+}
+
+// floorColor is the colour of the floor line.
+var floorColor = color.Gray{Y: 110}
+
+// floorLine is a plotter drawing a horizontal line at y across the data
+// area, the floor at which smaller values of a logarithmic axis are drawn.
+type floorLine struct {
+	y     float64
+	style draw.LineStyle
+}
+
+// Plot implements plot.Plotter.
+func (l *floorLine) Plot(c draw.Canvas, p *plot.Plot) {
+	_, trY := p.Transforms(&c)
+	y := trY(l.y)
+	c.StrokeLine2(l.style, c.Min.X, y, c.Max.X, y)
+}
+
+// item is one series of a line panel, with the plotters that draw it, so
+// that a figure can recolour it (Row gives every name one colour).
+type item struct {
+	name, of string
+	color    color.Color // explicit colour, or nil
+	follows  *item       // the series whose colour an unnamed one takes
+	lines    []*plotter.Line
+	scatters []*plotter.Scatter
+	bands    []*plotter.Polygon
+}
+
+// setColor draws the series in c, its band translucent and, for glyphs,
+// shape.
+func (it *item) setColor(c color.Color, shape draw.GlyphDrawer) {
+	for _, l := range it.lines {
+		l.LineStyle.Color = c
+	}
+	for _, s := range it.scatters {
+		s.GlyphStyle.Color = c
+		s.GlyphStyle.Shape = shape
+	}
+	for _, b := range it.bands {
+		b.Color = withAlpha(c, 0x50)
+	}
+}
+
+// colorByName colours the series of the figure's line panels: one palette
+// colour (and glyph shape) per series name, the same in every panel; a new
+// name takes the first colour no name of the figure has yet, else the first
+// that no other name of its panel has.
+// Explicit colours, Of and unnamed series as documented at Series.Color.
+func (f *Figure) colorByName() {
+	index := map[string]int{} // colour index of each name
+	glyph := map[string]int{} // glyph shape of each name with points
+	taken := map[int]bool{}   // colours of all names so far
+	for _, pn := range f.panels {
+		// A name seen in an earlier panel keeps its colour; a new one takes
+		// the first palette colour no name of the figure has yet or, when
+		// all are taken, the first that no other name of this panel has.
+		used := map[int]bool{}
+		for _, it := range pn.items {
+			if k, ok := index[it.name]; ok && it.name != "" && it.color == nil {
+				used[k] = true
+			}
+		}
+		for _, it := range pn.items {
+			if it.name != "" && it.color == nil {
+				if _, ok := index[it.name]; !ok {
+					k := 0
+					for taken[k] && k < len(palette10) {
+						k++
+					}
+					if k == len(palette10) {
+						k = 0
+						for used[k] && k < len(palette10) {
+							k++
+						}
+					}
+					index[it.name] = k
+					used[k], taken[k] = true, true
+				}
+			}
+			if _, ok := glyph[it.name]; !ok && it.name != "" && len(it.scatters) > 0 {
+				glyph[it.name] = len(glyph)
+			}
+		}
+	}
+	for _, pn := range f.panels {
+		byName := map[string]*item{}
+		for _, it := range pn.items {
+			if it.name != "" {
+				if _, ok := byName[it.name]; !ok {
+					byName[it.name] = it
+				}
+			}
+		}
+		var resolve func(it *item, depth int) (color.Color, int)
+		resolve = func(it *item, depth int) (color.Color, int) {
+			switch {
+			case it.color != nil:
+				return it.color, 0
+			case depth > len(pn.items):
+				return palette10[0], 0 // Of cycle: give up.
+			case it.of != "":
+				if o, ok := byName[it.of]; ok && o != it {
+					return resolve(o, depth+1)
+				}
+				if k, ok := index[it.of]; ok {
+					return palette10[k%len(palette10)], k
+				}
+			case it.name == "" && it.follows != nil:
+				return resolve(it.follows, depth+1)
+			case it.name != "":
+				k := index[it.name]
+				return palette10[k%len(palette10)], k
+			}
+			return palette10[0], 0
+		}
+		for _, it := range pn.items {
+			c, _ := resolve(it, 0)
+			it.setColor(c, glyphs[glyph[it.name]%len(glyphs)])
+		}
+	}
 }
 
 // setRange sets an axis' scale, limits and ticks.
@@ -482,88 +640,3 @@ func withAlpha(c color.Color, a uint8) color.Color {
 	// Non-premultiplied from the colour's (assumed opaque) components.
 	return color.NRGBA{R: uint8(r >> 8), G: uint8(g >> 8), B: uint8(b >> 8), A: a}
 }
-
-// legendBox is a plotter that places the legend and draws a translucent
-// white box under it, so that the labels stay readable over curves (it is
-// only 60% opaque, so the data behind it still shows). It runs when the
-// plot is drawn, before the legend, when the sizes of the plot area and of
-// the legend are known: of the four corners it picks the one whose legend
-// box is crossed by the fewest samples of the drawn lines, preferring top
-// right, then top left, bottom right and bottom left, and sets
-// p.Legend.Top and Left to it.
-type legendBox struct {
-	names []string
-	lines []plotter.XYs
-}
-
-// Plot implements plot.Plotter.
-func (b legendBox) Plot(c draw.Canvas, p *plot.Plot) {
-	l := &p.Legend
-	sty := l.TextStyle
-	var w vg.Length
-	for _, n := range b.names {
-		w = max(w, l.ThumbnailWidth+sty.Rectangle(" "+n).Max.X)
-	}
-	eh := sty.Rectangle("Xy").Size().Y
-	h := vg.Length(len(b.names))*(eh+l.Padding) + sty.FontExtents().Descent
-	m := vg.Points(3)
-	box := func(top, left bool) vg.Rectangle {
-		r := vg.Rectangle{
-			Min: vg.Point{X: c.Max.X - w - m, Y: c.Max.Y - h - m},
-			Max: vg.Point{X: c.Max.X + m, Y: c.Max.Y + m},
-		}
-		if left {
-			r.Min.X, r.Max.X = c.Min.X-m, c.Min.X+w+m
-		}
-		if !top {
-			r.Min.Y, r.Max.Y = c.Min.Y-m, c.Min.Y+h+m
-		}
-		return r
-	}
-	corners := []struct{ top, left bool }{{true, false}, {true, true}, {false, false}, {false, true}}
-	rects := make([]vg.Rectangle, len(corners))
-	for i, k := range corners {
-		rects[i] = box(k.top, k.left)
-	}
-	// Count samples along every segment (a straight line through a corner
-	// counts even when it has two points).
-	const steps = 8
-	count := make([]int, len(corners))
-	trX, trY := p.Transforms(&c)
-	for _, line := range b.lines {
-		var prev vg.Point
-		for j, pt := range line {
-			q := vg.Point{X: trX(pt.X), Y: trY(pt.Y)}
-			for s := 1; s <= steps; s++ {
-				if j == 0 && s < steps {
-					continue
-				}
-				f := vg.Length(s) / steps
-				at := vg.Point{X: prev.X + f*(q.X-prev.X), Y: prev.Y + f*(q.Y-prev.Y)}
-				for i, r := range rects {
-					if at.X >= r.Min.X && at.X <= r.Max.X && at.Y >= r.Min.Y && at.Y <= r.Max.Y {
-						count[i]++
-					}
-				}
-			}
-			prev = q
-		}
-	}
-	best := 0
-	for i := range corners {
-		if count[i] < count[best] {
-			best = i
-		}
-	}
-	l.Top, l.Left = corners[best].top, corners[best].left
-	c.SetColor(color.NRGBA{R: 255, G: 255, B: 255, A: 0x99})
-	c.Fill(rects[best].Path())
-}
-
-// glyphFallbacks replaces characters that the embedded Liberation fonts
-// have no glyph for (they would be drawn as an empty box) by the closest
-// character they have. The papers' X⋆ becomes X*.
-var glyphFallbacks = strings.NewReplacer("⋆", "*", "★", "*", "∗", "*")
-
-// glyphSafe returns s with glyphFallbacks applied.
-func glyphSafe(s string) string { return glyphFallbacks.Replace(s) }

@@ -268,10 +268,17 @@ func RobustProblem() (*lrsense.Problem, lrsense.Factors, error) {
 // RobustTarget is the relative error RunRobust asks of SubGM.
 const RobustTarget = 1e-4
 
+// robustCurveTol is how far (relative) the student's error curve may stray
+// from lrsense.SubGM's. The sub-gradient step amplifies rounding: a correct
+// step whose ‖Q‖₂ comes from mat.SVD (lrsense uses its own bisection, equal
+// to a few ulps) ends up to 1.9e-5 away after the 800 steps, while a wrong
+// step is caught to 1e-9 by the geometric-step check and strays by O(1).
+const robustCurveTol = 1e-3
+
 // RunRobust runs the student's SubGM (their step, t = 0, 1, …) and GD on
 // the ℓ2 loss on the Robust experiment, and passes when the student's run
-// follows lrsense.SubGM's (relative-error curves equal to 1e-6, relative)
-// and ends at relative error ≤ RobustTarget. The message also gives GD's
+// follows lrsense.SubGM's (relative-error curves equal to robustCurveTol,
+// relative) and ends at relative error ≤ RobustTarget. The message also gives GD's
 // final error, for comparison. It returns the student's and GD's
 // trajectories (relative error) for plotting, even when the check fails.
 func RunRobust(step SubGMStepFunc) (res Result, sub, gd *lrsense.Trajectory) {
@@ -306,10 +313,10 @@ func RunRobust(step SubGMStepFunc) (res Result, sub, gd *lrsense.Trajectory) {
 	final := out.Stats.RelErr
 	gap := curveGap(sub.Series(lrsense.SeriesRelErr), ref.Series(lrsense.SeriesRelErr))
 	switch {
-	case !(final <= RobustTarget) && gap > 1e-6:
+	case !(final <= RobustTarget) && gap > robustCurveTol:
 		return res.fail("your SubGM ended at relative error %.2g after %d iterations (want ≤ %g; lrsense.SubGM reaches %.2g, GD on the ℓ2 loss %.2g): make the subgradient and geometric-step checks pass first.", final, out.Stats.Iterations, RobustTarget, ref.Stats.RelErr, gdErr), sub, gd
-	case gap > 1e-6:
-		return res.fail("your SubGM reached %.2g, but its relative-error curve differs from lrsense.SubGM's by up to %.2g (relative; want ≤ 1e-6): your step is not the geometric SubGM step. Make the geometric-step check pass first.", final, gap), sub, gd
+	case gap > robustCurveTol:
+		return res.fail("your SubGM reached %.2g, but its relative-error curve differs from lrsense.SubGM's by up to %.2g (relative; want ≤ %g): your step is not the geometric SubGM step. Make the geometric-step check pass first.", final, gap, robustCurveTol), sub, gd
 	case !(final <= RobustTarget):
 		return res.fail("your SubGM follows lrsense.SubGM but ends at %.2g (> %g): report this to your teacher.", final, RobustTarget), sub, gd
 	}

@@ -3,7 +3,6 @@ package experiment
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -230,6 +229,10 @@ func taskScript(dir string, a slurmArray, worker string, args []string) string {
 	var b strings.Builder
 	b.WriteString("#!/bin/sh\n# Written by lrsense/experiment: one shard of a sweep per array task.\n")
 	b.WriteString("t=${SLURM_ARRAY_TASK_ID:?not run as a Slurm array task}\n")
+	// A notebook cell's program talks to its GoNB kernel through named
+	// pipes; the worker must not (they are not on a compute node, and here
+	// its output would land in the cell).
+	b.WriteString("unset GONB_PIPE GONB_PIPE_BACK\n")
 	fmt.Fprintf(&b, "d=%s\n", shellQuote(a.dir))
 	fmt.Fprintf(&b, "%s=%s %s=\"$t\" %s", envSweepDir, shellQuote(dir), envSweepShard, shellQuote(worker))
 	for _, arg := range args {
@@ -325,50 +328,17 @@ func fileTail(path string, n int64) string {
 
 // copyExecutable copies the program at src to dst (mode 0700), atomically.
 func copyExecutable(dst, src string) error {
-	in, err := os.Open(src)
+	b, err := os.ReadFile(src)
 	if err != nil {
 		return err
 	}
-	defer in.Close()
-	tmp, err := os.CreateTemp(filepath.Dir(dst), ".worker-*")
-	if err != nil {
-		return err
-	}
-	_, err = io.Copy(tmp, in)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp.Name(), 0o700)
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), dst)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-	}
-	return err
+	return writeScript(dst, b, 0o700)
 }
 
-// writeScript writes b to path through a temporary file and a rename.
+// writeScript writes b to path atomically (writeAtomic) with mode perm.
 func writeScript(path string, b []byte, perm os.FileMode) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+"-*")
-	if err != nil {
+	if err := writeAtomic(path, b); err != nil {
 		return err
 	}
-	_, err = tmp.Write(b)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp.Name(), perm)
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-		return errors.Join(fmt.Errorf("writing %s", path), err)
-	}
-	return nil
+	return os.Chmod(path, perm)
 }

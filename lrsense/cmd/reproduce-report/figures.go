@@ -18,10 +18,11 @@ import (
 )
 
 var (
-	svgText  = regexp.MustCompile(`(?s)<text x="[^"]*" y="([^"]*)"[^>]*>([^<]*)</text>`)
-	svgSize  = regexp.MustCompile(`^<svg[^>]*?\swidth="([0-9.]+)(pt|px)?"[^>]*?\sheight="([0-9.]+)(pt|px)?"`)
-	dataPNG  = regexp.MustCompile(`<img[^>]+src="data:image/png;base64,([A-Za-z0-9+/=\s]+)"`)
-	headingR = regexp.MustCompile(`^#+\s+(.*)$`)
+	svgTitleElem = regexp.MustCompile(`(?s)<svg[^>]*>\s*<title>([^<]*)</title>`)
+	svgText      = regexp.MustCompile(`(?s)<text x="[^"]*" y="([^"]*)"[^>]*>([^<]*)</text>`)
+	svgSize      = regexp.MustCompile(`^<svg[^>]*?\swidth="([0-9.]+)(pt|px)?"[^>]*?\sheight="([0-9.]+)(pt|px)?"`)
+	dataPNG      = regexp.MustCompile(`<img[^>]+src="data:image/png;base64,([A-Za-z0-9+/=\s]+)"`)
+	headingR     = regexp.MustCompile(`^#+\s+(.*)$`)
 )
 
 // extractFigures writes every figure of the executed notebook to
@@ -146,10 +147,15 @@ func svgElements(s string) []string {
 	return out
 }
 
-// svgTitle returns the title of a gonum/plot SVG: the first text drawn
+// svgTitle returns the title of a figure: its <title> element, or else,
+// for a plain gonum/plot SVG, the first text drawn
 // (gonum draws the title before the axes), joined with the other texts on
 // the same baseline (the titles of the other panels of a row).
 func svgTitle(svg string) string {
+	// plotting names its figures with a <title> element.
+	if m := svgTitleElem.FindStringSubmatch(svg); m != nil {
+		return strings.TrimSpace(html.UnescapeString(m[1]))
+	}
 	ms := svgText.FindAllStringSubmatch(svg, -1)
 	if len(ms) == 0 {
 		return ""

@@ -14,6 +14,20 @@
 // the machine is shared. The medians over all timed iterations are
 // compared; the last lines read RATIO<TAB>case<TAB>lrsense/numpy.
 //
+// In the same rounds benchcmp times, for each case: the fused operator
+// pass alone (LeastSquares.Eval at a fixed iterate: X = L·Rᵀ and one
+// pass); a two-thread read sweep of as many bytes as the operator holds
+// (an AVX2 loop summing them: the memory-bandwidth limit of a pass);
+// SolveAll with k = 2, 4, 8, 16 runs that make one such pass per iteration
+// (batched passes); and 8 GD runs in SolveAll against one alone. The lines
+//
+//	LIMIT<TAB>case<TAB>pass/read-sweep
+//	BATCH<TAB>case<TAB>k<TAB>ms per iterate<TAB>per iterate/single pass
+//	RATIO<TAB>batch8/case<TAB>per-iterate-batched/single-pass
+//	RATIO<TAB>batch8-gd/case<TAB>GD iteration per run in SolveAll/alone
+//
+// summarize them.
+//
 // numpy runs the textbook iteration on the full m×n² operator matrix (what
 // a researcher would write); lrsense runs GD.Iterate with its own operator
 // (for symmetric sensing, the packed upper triangles). numpy runs twice, in
@@ -104,6 +118,13 @@ func main() {
 		bytes int
 		times []float64
 	}
+	batches := make([]*batchRun, len(cases))
+	for i, c := range cases {
+		if batches[i], err = newBatchRun(c); err != nil {
+			log.Fatal(err)
+		}
+		batches[i].round(2) // warm up
+	}
 	goSide := make([]side, len(cases))
 	pySide := make([]side, len(cases))
 	py1Side := make([]side, len(cases))
@@ -126,6 +147,7 @@ func main() {
 			goSide[i].times = append(goSide[i].times, runs[i].time(*iters)...)
 			pySide[i].times = append(pySide[i].times, py.run(c.name, *iters)...)
 			py1Side[i].times = append(py1Side[i].times, py1.run(c.name, *iters)...)
+			batches[i].round(*iters)
 		}
 	}
 
@@ -143,6 +165,10 @@ func main() {
 	fmt.Println()
 	for i, c := range cases {
 		fmt.Printf("RATIO\t%s\t%.3f\n", c.name, ratios[i])
+	}
+	fmt.Println()
+	for i, c := range cases {
+		batches[i].report(c.name)
 	}
 }
 

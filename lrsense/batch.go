@@ -1,0 +1,346 @@
+package lrsense
+
+import (
+	"errors"
+	"fmt"
+	"iter"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// Run is one solver run of SolveAll: the arguments of Solve.
+type Run struct {
+	// Problem is the problem to solve. Runs whose problems share one
+	// operator (the same pointer) share its passes; Y and Truth may
+	// differ between them.
+	Problem *Problem
+	// Method solves it from X0 (not modified).
+	Method Method
+	X0     Factors
+	// Settings and Recorder are as in Solve; both may be nil.
+	Settings *Settings
+	Recorder Recorder
+}
+
+// SolveAll makes the runs of Solve in lock step and returns their results
+// in the order of runs. Runs whose problems share a Gaussian or
+// SymGaussian operator make their operator passes together: one sweep over
+// the stored measurements serves up to 16 runs. The pass is limited by
+// memory bandwidth and a batched one by arithmetic, so a batch costs much
+// less than its runs' passes one by one (at n = 100, m = 2500 eight runs
+// cost two to three single passes: BenchmarkBatchPass, and the BATCH lines
+// of lrsense/internal/benchcmp). α, step-size, λ or method comparisons on
+// one problem are the intended use. Each run keeps its own stopping rule,
+// Status and recorder, and leaves the group when it stops.
+//
+// The results are bit-identical to those of Solve run by run. The runs
+// take turns (coroutines, one at a time) between passes, so a recorder is
+// never called concurrently with another run's, and a run's
+// Stats.Runtime and State.Elapsed include the time spent on the other
+// runs. The methods and recorders see a copy of the run's Problem whose
+// operator collects the passes (same Y and Truth); a method must not
+// modify another run's data between two passes.
+//
+// The error joins the errors of the runs that failed (as Solve would
+// return them, prefixed with the run's index); their results are nil. A
+// panic in a run (bad shapes) stops all runs and is raised again.
+//
+// For an experiment whose sweep points share an operator, build the
+// problem once per trial and pass one Run per point.
+func SolveAll(runs []Run) ([]*Result, error) {
+	states := make([]*lockRun, len(runs))
+	defer func() {
+		for _, s := range states {
+			if s != nil && s.stop != nil {
+				s.stop()
+			}
+		}
+	}()
+	live := make([]*lockRun, 0, len(runs))
+	for i := range runs {
+		s := newLockRun(&runs[i])
+		states[i] = s
+		if s.advance() {
+			live = append(live, s)
+		}
+	}
+	var groups []*passGroup
+	for len(live) > 0 {
+		// Group the pending passes by operator and make them.
+		for _, g := range groups {
+			g.reqs = g.reqs[:0]
+		}
+		for _, s := range live {
+			g := findGroup(&groups, s.proxy.op)
+			g.reqs = append(g.reqs, s.req)
+		}
+		for _, g := range groups {
+			for lo := 0; lo < len(g.reqs); lo += passBatchMax {
+				batchPass(g.op, fastKernels, g.reqs[lo:min(len(g.reqs), lo+passBatchMax)], &g.work)
+			}
+		}
+		// Let every run go on to its next pass; the finished ones leave.
+		n := 0
+		for _, s := range live {
+			if s.advance() {
+				live[n] = s
+				n++
+			}
+		}
+		live = live[:n]
+	}
+	results := make([]*Result, len(runs))
+	var errs []error
+	for i, s := range states {
+		results[i] = s.res
+		if s.err != nil {
+			errs = append(errs, fmt.Errorf("run %d: %w", i, s.err))
+		}
+	}
+	return results, errors.Join(errs...)
+}
+
+// lockRun is one run of SolveAll, a coroutine that stops at each pass.
+type lockRun struct {
+	proxy *batchingOp // nil when the operator makes no batched passes
+	next  func() (*passRequest, bool)
+	stop  func()
+	req   *passRequest // the pass the run waits for
+	res   *Result
+	err   error
+}
+
+// errLockStopped unwinds a run whose SolveAll stopped early.
+var errLockStopped = errors.New("lrsense: SolveAll stopped")
+
+func newLockRun(r *Run) *lockRun {
+	s := &lockRun{}
+	op, ok := r.Problem.Op.(batchOp)
+	if !ok {
+		s.res, s.err = Solve(r.Problem, r.Method, r.X0, r.Settings, r.Recorder)
+		return s
+	}
+	s.proxy = &batchingOp{op: op}
+	p := *r.Problem
+	p.Op = s.proxy
+	s.next, s.stop = iter.Pull(func(yield func(*passRequest) bool) {
+		defer func() {
+			if v := recover(); v != nil && v != errLockStopped { //nolint:errorlint // sentinel identity
+				panic(v)
+			}
+		}()
+		s.proxy.yield = yield
+		s.res, s.err = Solve(&p, r.Method, r.X0, r.Settings, r.Recorder)
+	})
+	return s
+}
+
+// advance resumes the run until its next pass and reports whether it is
+// still running.
+func (s *lockRun) advance() bool {
+	if s.next == nil {
+		return false
+	}
+	req, ok := s.next()
+	s.req = req
+	return ok
+}
+
+// batchingOp is the operator the runs of SolveAll see: fused and mapped
+// passes wait for SolveAll to make them with the other runs' passes; the
+// rest goes to the operator directly.
+type batchingOp struct {
+	op    batchOp
+	yield func(*passRequest) bool
+	req   passRequest
+}
+
+func (b *batchingOp) Dims() (m, n1, n2 int)                   { return b.op.Dims() }
+func (b *batchingOp) ApplyTo(dst *mat.VecDense, x mat.Matrix) { b.op.ApplyTo(dst, x) }
+func (b *batchingOp) AdjointTo(dst *mat.Dense, y mat.Vector)  { b.op.AdjointTo(dst, y) }
+func (b *batchingOp) Bytes() int                              { return b.op.Bytes() }
+
+func (b *batchingOp) ResidualAdjointTo(g *mat.Dense, r *mat.VecDense, x mat.Matrix, y mat.Vector) {
+	b.wait(passRequest{g: g, r: r, x: x, y: y})
+}
+
+func (b *batchingOp) ResidualMapAdjointTo(g *mat.Dense, r, s *mat.VecDense, x mat.Matrix, y mat.Vector, f func(float64) float64) {
+	b.wait(passRequest{g: g, r: r, s: s, x: x, y: y, f: f})
+}
+
+// wait hands the pass to SolveAll and returns once it is made.
+func (b *batchingOp) wait(req passRequest) {
+	b.req = req
+	if !b.yield(&b.req) {
+		panic(errLockStopped)
+	}
+	b.req = passRequest{}
+}
+
+// passGroup is the pending passes on one operator.
+type passGroup struct {
+	op   batchOp
+	reqs []*passRequest
+	work batchWork
+}
+
+func findGroup(groups *[]*passGroup, op batchOp) *passGroup {
+	for _, g := range *groups {
+		if g.op == op {
+			return g
+		}
+	}
+	g := &passGroup{op: op}
+	*groups = append(*groups, g)
+	return g
+}
+
+// passRequest is a fused pass (f nil: r = 𝒜(x) − y, g = 𝒜*(r)) or a mapped
+// one (s = f(r), g = 𝒜*(s)), with the arguments of ResidualAdjointTo or
+// ResidualMapAdjointTo.
+type passRequest struct {
+	g    *mat.Dense
+	r, s *mat.VecDense
+	x    mat.Matrix
+	y    mat.Vector
+	f    func(float64) float64
+}
+
+// batchOp is implemented by the operators that make batched passes: a
+// rowMatrix and the maps between matrices and its row vectors.
+type batchOp interface {
+	Operator
+	sizer
+	rowMat() *rowMatrix
+	// packX stores the row-vector form of x (length rm.c) in dst.
+	packX(dst []float64, x mat.Matrix)
+	// unpackG stores the adjoint held in row-vector form in dst.
+	unpackG(dst *mat.Dense, g []float64)
+}
+
+// batchPassHook, when not nil, sees the size of every batched pass (tests).
+var batchPassHook func(k int)
+
+// batchWork is the workspace of the batched passes on one operator.
+type batchWork struct {
+	slots [passBatchMax]batchSlot
+	items [passBatchMax]batchItem
+}
+
+// batchSlot is the scratch of one iterate of a batched pass.
+type batchSlot struct {
+	x, y, r, s, g []float64
+	parts         [][]float64
+}
+
+// batchPass makes the passes reqs (at most passBatchMax) on op in one
+// batched pass with kernels k. It checks shapes and sizes destinations as
+// the operator's own methods do.
+func batchPass(op batchOp, k kernels, reqs []*passRequest, w *batchWork) {
+	if batchPassHook != nil {
+		batchPassHook(len(reqs))
+	}
+	m, n1, n2 := op.Dims()
+	rm := op.rowMat()
+	items := w.items[:len(reqs)]
+	for i, q := range reqs {
+		checkMatrix("x", q.x, n1, n2)
+		if q.y.Len() != m {
+			panic(errLen("y", q.y.Len(), m))
+		}
+		prepVec(q.r, m)
+		if q.s != nil {
+			prepVec(q.s, m)
+		}
+		prepDense(q.g, n1, n2)
+		sl := &w.slots[i]
+		it := batchItem{f: q.f, parts: rm.batchParts(&sl.parts)}
+		it.x = grow(&sl.x, rm.c)
+		op.packX(it.x, q.x)
+		it.y, _ = vecCopy(&sl.y, q.y)
+		it.r = vecDest(&sl.r, q.r, false)
+		if q.s != nil {
+			it.s = vecDest(&sl.s, q.s, false)
+		}
+		it.g = grow(&sl.g, rm.c)
+		items[i] = it
+	}
+	pw := rm.getWork()
+	rm.passBatch(pw, k, items)
+	rm.putWork(pw)
+	for i, q := range reqs {
+		it := &items[i]
+		op.unpackG(q.g, it.g)
+		vecStore(q.r, it.r)
+		if q.s != nil {
+			vecStore(q.s, it.s)
+		}
+		*it = batchItem{}
+	}
+}
+
+func (g *Gaussian) rowMat() *rowMatrix { return g.rows }
+
+// packX stores x row by row.
+func (g *Gaussian) packX(dst []float64, x mat.Matrix) {
+	if d, ok := x.(*mat.Dense); ok {
+		raw := d.RawMatrix()
+		for i := 0; i < g.n1; i++ {
+			copy(dst[i*g.n2:(i+1)*g.n2], raw.Data[i*raw.Stride:])
+		}
+		return
+	}
+	for i := 0; i < g.n1; i++ {
+		for j := 0; j < g.n2; j++ {
+			dst[i*g.n2+j] = x.At(i, j)
+		}
+	}
+}
+
+func (g *Gaussian) unpackG(dst *mat.Dense, s []float64) {
+	raw := dst.RawMatrix()
+	for i := 0; i < g.n1; i++ {
+		copy(raw.Data[i*raw.Stride:i*raw.Stride+g.n2], s[i*g.n2:])
+	}
+}
+
+func (o *SymGaussian) rowMat() *rowMatrix { return o.rows }
+
+// packX stores the packed symmetric sum of x: x_jj, then x_jk + x_kj for
+// k > j, row by row.
+func (o *SymGaussian) packX(dst []float64, x mat.Matrix) {
+	n, p := o.n, dst
+	if d, ok := x.(*mat.Dense); ok {
+		raw := d.RawMatrix()
+		for j := 0; j < n; j++ {
+			row := raw.Data[j*raw.Stride : j*raw.Stride+n]
+			p[0] = row[j]
+			for k := j + 1; k < n; k++ {
+				p[k-j] = row[k] + raw.Data[k*raw.Stride+j]
+			}
+			p = p[n-j:]
+		}
+		return
+	}
+	for j := 0; j < n; j++ {
+		p[0] = x.At(j, j)
+		for k := j + 1; k < n; k++ {
+			p[k-j] = x.At(j, k) + x.At(k, j)
+		}
+		p = p[n-j:]
+	}
+}
+
+// unpackG stores the symmetric matrix whose packed upper triangle is s.
+func (o *SymGaussian) unpackG(dst *mat.Dense, s []float64) {
+	raw := dst.RawMatrix()
+	n, p := o.n, s
+	for j := 0; j < n; j++ {
+		for k := j; k < n; k++ {
+			v := p[k-j]
+			raw.Data[j*raw.Stride+k] = v
+			raw.Data[k*raw.Stride+j] = v
+		}
+		p = p[n-j:]
+	}
+}

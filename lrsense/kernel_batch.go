@@ -1,0 +1,227 @@
+package lrsense
+
+import "math"
+
+// The batched pass: one sweep over the rows of a rowMatrix computes the
+// residuals and adjoints of several iterates. Each block of four rows is
+// read from memory once and, while it is in cache, each iterate's residuals
+// are formed (dot4) and added into that iterate's g (axpy4), exactly as the
+// single pass does for one iterate: the same kernels, chunks, chunk order
+// and reduction order, so an iterate's results are bit-identical to those
+// of a pass made for it alone.
+
+// batchItem is one iterate of a batched pass, in modeFused or modeMapped
+// (f not nil). Slices are as in rowMatrix.pass; parts holds the item's sums
+// of g of chunks 1, 2, ….
+type batchItem struct {
+	g, r, s, x, y []float64
+	f             func(float64) float64
+	parts         [][]float64
+}
+
+// passBatchMax is the most iterates a batched pass takes; callers split
+// larger batches.
+const passBatchMax = 16
+
+// passBatch makes one fused (or mapped) pass for every item with kernels k,
+// using w's job. Each item's parts must have rm.nchunk−1 slices of length
+// rm.c (see batchParts).
+func (rm *rowMatrix) passBatch(w *passWork, k kernels, items []batchItem) {
+	if len(items) > passBatchMax {
+		panic("lrsense: batched pass of more than passBatchMax iterates")
+	}
+	j := &w.job
+	*j = passJob{rm: rm, k: k, mode: modeFused, batch: items, ntask: rm.nchunk}
+	j.dispatch()
+	if rm.nchunk > 1 {
+		j.phase = 1
+		j.ntask = len(items) * ((rm.c + passReduceCols - 1) / passReduceCols)
+		j.dispatch()
+	}
+	*j = passJob{}
+}
+
+// batchParts returns parts for one item of a batched pass, reusing *buf.
+func (rm *rowMatrix) batchParts(buf *[][]float64) [][]float64 {
+	if len(*buf) != rm.nchunk-1 {
+		*buf = make([][]float64, rm.nchunk-1)
+	}
+	for i := range *buf {
+		grow(&(*buf)[i], rm.c)
+	}
+	return *buf
+}
+
+// chunkBatch runs the batched pass over the rows of chunk q.
+func (j *passJob) chunkBatch(q int) {
+	rm := j.rm
+	c := rm.c
+	lo := q * rm.chunk
+	hi := min(rm.m, lo+rm.chunk)
+	var dsts [passBatchMax][]float64
+	for b := range j.batch {
+		it := &j.batch[b]
+		if q == 0 {
+			dsts[b] = it.g[:c]
+		} else {
+			dsts[b] = it.parts[q-1][:c]
+		}
+		clear(dsts[b])
+	}
+	i := lo
+	if j.k.asm {
+		i = j.blocksTiled(lo, hi, &dsts)
+	}
+	for ; i+4 <= hi; i += 4 {
+		blk := rm.a[i*c : (i+4)*c]
+		for b := range j.batch {
+			it := &j.batch[b]
+			var rr [4]float64
+			j.k.dot4(&rr, blk, it.x)
+			y := it.y[i : i+4]
+			rr[0] -= y[0]
+			rr[1] -= y[1]
+			rr[2] -= y[2]
+			rr[3] -= y[3]
+			copy(it.r[i:i+4], rr[:])
+			if it.f != nil {
+				for t := range rr {
+					rr[t] = it.f(rr[t])
+					it.s[i+t] = rr[t]
+				}
+			}
+			j.k.axpy4(dsts[b], blk, &rr)
+		}
+	}
+	for ; i < hi; i++ {
+		row := rm.a[i*c : (i+1)*c]
+		for b := range j.batch {
+			it := &j.batch[b]
+			ri := dot1(row, it.x) - it.y[i]
+			it.r[i] = ri
+			if it.f != nil {
+				ri = it.f(ri)
+				it.s[i] = ri
+			}
+			axpy1(dsts[b], row, ri)
+		}
+	}
+}
+
+// reduceBatch adds the chunk sums of one item into its g, for one column
+// range, in chunk order.
+func (j *passJob) reduceBatch(t int) {
+	per := (j.rm.c + passReduceCols - 1) / passReduceCols
+	it := &j.batch[t/per]
+	lo := (t % per) * passReduceCols
+	hi := min(j.rm.c, lo+passReduceCols)
+	g := it.g[lo:hi]
+	for _, p := range it.parts {
+		p = p[lo:hi]
+		for k := range g {
+			g[k] += p[k]
+		}
+	}
+}
+
+// passBatchTile is the width of the column tiles of the assembly batched
+// pass: four rows of a tile (16 KB) stay in the L1 cache while every
+// iterate's dot products and adjoint updates go over them. Tests lower it.
+var passBatchTile = 512
+
+// blocksTiled is the batched pass over the blocks of four rows in rows
+// lo…hi−1 with the assembly kernels, in column tiles: for each block, the
+// dot products of all iterates tile by tile (dot4Acc, or dot4x4 for four
+// iterates at a time with AVX-512; then dot4Finish), then their axpy4 tile
+// by tile (axpy4Stride, or axpy4x4). Each iterate gets the floating-point
+// operations of dot4Asm and axpy4Asm on the whole rows, in the same order.
+// It returns the first row it did not cover.
+func (j *passJob) blocksTiled(lo, hi int, dsts *[passBatchMax][]float64) int {
+	rm := j.rm
+	c := rm.c
+	n8 := c &^ 7
+	tile := passBatchTile
+	var accs [passBatchMax][32]float64
+	var rrs [passBatchMax][4]float64
+	i := lo
+	for ; i+4 <= hi; i += 4 {
+		blk := rm.a[i*c : (i+4)*c]
+		for b := range j.batch {
+			accs[b] = [32]float64{}
+		}
+		for t := 0; t < n8; t += tile {
+			te := min(t+tile, n8)
+			b := 0
+			if j.k.wide {
+				for ; b+4 <= len(j.batch); b += 4 {
+					xs := [4][]float64{j.batch[b].x, j.batch[b+1].x, j.batch[b+2].x, j.batch[b+3].x}
+					dot4x4((*[4][32]float64)(accs[b:b+4]), blk, c, t, te, &xs)
+				}
+			}
+			for ; b < len(j.batch); b++ {
+				dot4Acc(&accs[b], blk, c, t, te, j.batch[b].x)
+			}
+		}
+		for b := range j.batch {
+			it := &j.batch[b]
+			rr := &rrs[b]
+			dot4Finish(rr, &accs[b], blk, c, n8, it.x)
+			y := it.y[i : i+4]
+			rr[0] -= y[0]
+			rr[1] -= y[1]
+			rr[2] -= y[2]
+			rr[3] -= y[3]
+			copy(it.r[i:i+4], rr[:])
+			if it.f != nil {
+				for t := range rr {
+					rr[t] = it.f(rr[t])
+					it.s[i+t] = rr[t]
+				}
+			}
+		}
+		for t := 0; t < c; t += tile {
+			te := min(t+tile, c)
+			b := 0
+			if w8 := t + (te-t)&^7; j.k.wide && w8 > t {
+				for ; b+4 <= len(j.batch); b += 4 {
+					ds := (*[4][]float64)(dsts[b : b+4])
+					axpy4x4(ds, blk, c, t, w8, (*[4][4]float64)(rrs[b:b+4]))
+					if w8 < te {
+						for q := b; q < b+4; q++ {
+							axpy4Stride(dsts[q], blk, c, w8, te, &rrs[q])
+						}
+					}
+				}
+			}
+			for ; b < len(j.batch); b++ {
+				axpy4Stride(dsts[b], blk, c, t, te, &rrs[b])
+			}
+		}
+	}
+	return i
+}
+
+// dot4Finish ends dot4Asm for rows of length c after its main loop over
+// the first n8 = c &^ 7 columns, whose accumulators are in acc: per row, it
+// adds the two accumulators, takes a remaining group of four columns,
+// sums the lanes pairwise and adds the last columns one FMA at a time, as
+// dot4AVXAsm does.
+func dot4Finish(out *[4]float64, acc *[32]float64, blk []float64, c, n8 int, x []float64) {
+	for r := 0; r < 4; r++ {
+		row := blk[r*c : (r+1)*c]
+		a := acc[8*r : 8*r+8]
+		v := [4]float64{a[0] + a[4], a[1] + a[5], a[2] + a[6], a[3] + a[7]}
+		k := n8
+		if c-k >= 4 {
+			for l := range v {
+				v[l] = math.FMA(x[k+l], row[k+l], v[l])
+			}
+			k += 4
+		}
+		s := (v[0] + v[2]) + (v[1] + v[3])
+		for ; k < c; k++ {
+			s = math.FMA(x[k], row[k], s)
+		}
+		out[r] = s
+	}
+}

@@ -1,0 +1,291 @@
+#include "textflag.h"
+
+// func dot4AccAVXAsm(a *float64, stride int, x *float64, n int, acc *[32]float64)
+//
+// Continues the main loop of dot4AVXAsm over n more elements (n a multiple
+// of 8) of four rows a, a+stride, a+2·stride, a+3·stride against x, with
+// its eight accumulators Y0…Y7 loaded from and stored back to acc: so a row
+// can be taken in column tiles and still get the FMAs of one dot4AVXAsm
+// call, in the same order.
+TEXT ·dot4AccAVXAsm(SB), NOSPLIT, $0-40
+	MOVQ a+0(FP), SI
+	MOVQ stride+8(FP), BX
+	MOVQ x+16(FP), DI
+	MOVQ n+24(FP), CX
+	MOVQ acc+32(FP), DX
+	SHLQ $3, BX
+	LEAQ (SI)(BX*1), R8
+	LEAQ (R8)(BX*1), R9
+	LEAQ (R9)(BX*1), R10
+	VMOVUPD 0(DX), Y0
+	VMOVUPD 32(DX), Y1
+	VMOVUPD 64(DX), Y2
+	VMOVUPD 96(DX), Y3
+	VMOVUPD 128(DX), Y4
+	VMOVUPD 160(DX), Y5
+	VMOVUPD 192(DX), Y6
+	VMOVUPD 224(DX), Y7
+	XORQ AX, AX
+
+accloop:
+	CMPQ AX, CX
+	JGE  accdone
+	VMOVUPD (DI)(AX*8), Y8
+	VMOVUPD 32(DI)(AX*8), Y9
+	VFMADD231PD (SI)(AX*8), Y8, Y0
+	VFMADD231PD 32(SI)(AX*8), Y9, Y1
+	VFMADD231PD (R8)(AX*8), Y8, Y2
+	VFMADD231PD 32(R8)(AX*8), Y9, Y3
+	VFMADD231PD (R9)(AX*8), Y8, Y4
+	VFMADD231PD 32(R9)(AX*8), Y9, Y5
+	VFMADD231PD (R10)(AX*8), Y8, Y6
+	VFMADD231PD 32(R10)(AX*8), Y9, Y7
+	ADDQ $8, AX
+	JMP  accloop
+
+accdone:
+	VMOVUPD Y0, 0(DX)
+	VMOVUPD Y1, 32(DX)
+	VMOVUPD Y2, 64(DX)
+	VMOVUPD Y3, 96(DX)
+	VMOVUPD Y4, 128(DX)
+	VMOVUPD Y5, 160(DX)
+	VMOVUPD Y6, 192(DX)
+	VMOVUPD Y7, 224(DX)
+	VZEROUPPER
+	RET
+
+// func axpy4StrideAVXAsm(dst, a *float64, n, stride int, r *[4]float64)
+//
+// axpy4AVXAsm on n elements of four rows a, a+stride, a+2·stride,
+// a+3·stride: every element gets the same chain of FMAs, so a row can be
+// taken in column tiles.
+TEXT ·axpy4StrideAVXAsm(SB), NOSPLIT, $0-40
+	MOVQ dst+0(FP), DI
+	MOVQ a+8(FP), SI
+	MOVQ n+16(FP), CX
+	MOVQ stride+24(FP), BX
+	MOVQ r+32(FP), DX
+	SHLQ $3, BX
+	LEAQ (SI)(BX*1), R8
+	LEAQ (R8)(BX*1), R9
+	LEAQ (R9)(BX*1), R10
+	VBROADCASTSD 0(DX), Y12
+	VBROADCASTSD 8(DX), Y13
+	VBROADCASTSD 16(DX), Y14
+	VBROADCASTSD 24(DX), Y15
+	XORQ AX, AX
+	MOVQ CX, R11
+	ANDQ $-8, R11
+
+sloop8:
+	CMPQ AX, R11
+	JGE  stail4
+	VMOVUPD (DI)(AX*8), Y0
+	VMOVUPD 32(DI)(AX*8), Y1
+	VFMADD231PD (SI)(AX*8), Y12, Y0
+	VFMADD231PD 32(SI)(AX*8), Y12, Y1
+	VFMADD231PD (R8)(AX*8), Y13, Y0
+	VFMADD231PD 32(R8)(AX*8), Y13, Y1
+	VFMADD231PD (R9)(AX*8), Y14, Y0
+	VFMADD231PD 32(R9)(AX*8), Y14, Y1
+	VFMADD231PD (R10)(AX*8), Y15, Y0
+	VFMADD231PD 32(R10)(AX*8), Y15, Y1
+	VMOVUPD Y0, (DI)(AX*8)
+	VMOVUPD Y1, 32(DI)(AX*8)
+	ADDQ $8, AX
+	JMP  sloop8
+
+stail4:
+	MOVQ CX, R11
+	SUBQ AX, R11
+	CMPQ R11, $4
+	JLT  sscalar
+	VMOVUPD (DI)(AX*8), Y0
+	VFMADD231PD (SI)(AX*8), Y12, Y0
+	VFMADD231PD (R8)(AX*8), Y13, Y0
+	VFMADD231PD (R9)(AX*8), Y14, Y0
+	VFMADD231PD (R10)(AX*8), Y15, Y0
+	VMOVUPD Y0, (DI)(AX*8)
+	ADDQ $4, AX
+
+sscalar:
+	CMPQ AX, CX
+	JGE  sdone
+	VMOVSD (DI)(AX*8), X0
+	VFMADD231SD (SI)(AX*8), X12, X0
+	VFMADD231SD (R8)(AX*8), X13, X0
+	VFMADD231SD (R9)(AX*8), X14, X0
+	VFMADD231SD (R10)(AX*8), X15, X0
+	VMOVSD X0, (DI)(AX*8)
+	INCQ AX
+	JMP  sscalar
+
+sdone:
+	VZEROUPPER
+	RET
+
+// func dot4x4AVX512Asm(a *float64, stride int, xs *[4]*float64, n int, acc *[4][32]float64)
+//
+// dot4AccAVXAsm for four iterates at once, with 8-wide vectors: lane l of
+// the accumulator of row r and iterate i holds what lane l of Y(2r)
+// (l < 4) or lane l−4 of Y(2r+1) holds in dot4AVXAsm, and gets the same
+// FMAs in the same order, so acc has the layout of dot4AccAVXAsm's. Each
+// 8-column step loads the four rows once for the four iterates. n is a
+// multiple of 8.
+TEXT ·dot4x4AVX512Asm(SB), NOSPLIT, $0-40
+	MOVQ a+0(FP), SI
+	MOVQ stride+8(FP), BX
+	MOVQ xs+16(FP), DI
+	MOVQ n+24(FP), CX
+	MOVQ acc+32(FP), DX
+	SHLQ $3, BX
+	LEAQ (SI)(BX*1), R8
+	LEAQ (R8)(BX*1), R9
+	LEAQ (R9)(BX*1), R10
+	MOVQ 0(DI), R11
+	MOVQ 8(DI), R12
+	MOVQ 16(DI), R13
+	MOVQ 24(DI), R14
+	VMOVUPD 0(DX), Z0
+	VMOVUPD 64(DX), Z1
+	VMOVUPD 128(DX), Z2
+	VMOVUPD 192(DX), Z3
+	VMOVUPD 256(DX), Z4
+	VMOVUPD 320(DX), Z5
+	VMOVUPD 384(DX), Z6
+	VMOVUPD 448(DX), Z7
+	VMOVUPD 512(DX), Z8
+	VMOVUPD 576(DX), Z9
+	VMOVUPD 640(DX), Z10
+	VMOVUPD 704(DX), Z11
+	VMOVUPD 768(DX), Z12
+	VMOVUPD 832(DX), Z13
+	VMOVUPD 896(DX), Z14
+	VMOVUPD 960(DX), Z15
+	XORQ AX, AX
+
+d44loop:
+	CMPQ AX, CX
+	JGE  d44done
+	VMOVUPD (SI)(AX*8), Z16
+	VMOVUPD (R8)(AX*8), Z17
+	VMOVUPD (R9)(AX*8), Z18
+	VMOVUPD (R10)(AX*8), Z19
+	VMOVUPD (R11)(AX*8), Z20
+	VMOVUPD (R12)(AX*8), Z21
+	VMOVUPD (R13)(AX*8), Z22
+	VMOVUPD (R14)(AX*8), Z23
+	VFMADD231PD Z16, Z20, Z0
+	VFMADD231PD Z17, Z20, Z1
+	VFMADD231PD Z18, Z20, Z2
+	VFMADD231PD Z19, Z20, Z3
+	VFMADD231PD Z16, Z21, Z4
+	VFMADD231PD Z17, Z21, Z5
+	VFMADD231PD Z18, Z21, Z6
+	VFMADD231PD Z19, Z21, Z7
+	VFMADD231PD Z16, Z22, Z8
+	VFMADD231PD Z17, Z22, Z9
+	VFMADD231PD Z18, Z22, Z10
+	VFMADD231PD Z19, Z22, Z11
+	VFMADD231PD Z16, Z23, Z12
+	VFMADD231PD Z17, Z23, Z13
+	VFMADD231PD Z18, Z23, Z14
+	VFMADD231PD Z19, Z23, Z15
+	ADDQ $8, AX
+	JMP  d44loop
+
+d44done:
+	VMOVUPD Z0, 0(DX)
+	VMOVUPD Z1, 64(DX)
+	VMOVUPD Z2, 128(DX)
+	VMOVUPD Z3, 192(DX)
+	VMOVUPD Z4, 256(DX)
+	VMOVUPD Z5, 320(DX)
+	VMOVUPD Z6, 384(DX)
+	VMOVUPD Z7, 448(DX)
+	VMOVUPD Z8, 512(DX)
+	VMOVUPD Z9, 576(DX)
+	VMOVUPD Z10, 640(DX)
+	VMOVUPD Z11, 704(DX)
+	VMOVUPD Z12, 768(DX)
+	VMOVUPD Z13, 832(DX)
+	VMOVUPD Z14, 896(DX)
+	VMOVUPD Z15, 960(DX)
+	VZEROUPPER
+	RET
+
+// func axpy4x4AVX512Asm(dsts *[4]*float64, a *float64, n, stride int, r *[4][4]float64)
+//
+// axpy4StrideAVXAsm for four iterates at once, with 8-wide vectors: every
+// element of dst i gets fma(r[i][3], a3, fma(r[i][2], a2, fma(r[i][1], a1,
+// fma(r[i][0], a0, dst)))), the chain of axpy4AVXAsm. n is a multiple of 8.
+TEXT ·axpy4x4AVX512Asm(SB), NOSPLIT, $0-40
+	MOVQ dsts+0(FP), DI
+	MOVQ a+8(FP), SI
+	MOVQ n+16(FP), CX
+	MOVQ stride+24(FP), BX
+	MOVQ r+32(FP), DX
+	SHLQ $3, BX
+	LEAQ (SI)(BX*1), R8
+	LEAQ (R8)(BX*1), R9
+	LEAQ (R9)(BX*1), R10
+	MOVQ 0(DI), R11
+	MOVQ 8(DI), R12
+	MOVQ 16(DI), R13
+	MOVQ 24(DI), R14
+	VBROADCASTSD 0(DX), Z16
+	VBROADCASTSD 8(DX), Z17
+	VBROADCASTSD 16(DX), Z18
+	VBROADCASTSD 24(DX), Z19
+	VBROADCASTSD 32(DX), Z20
+	VBROADCASTSD 40(DX), Z21
+	VBROADCASTSD 48(DX), Z22
+	VBROADCASTSD 56(DX), Z23
+	VBROADCASTSD 64(DX), Z24
+	VBROADCASTSD 72(DX), Z25
+	VBROADCASTSD 80(DX), Z26
+	VBROADCASTSD 88(DX), Z27
+	VBROADCASTSD 96(DX), Z28
+	VBROADCASTSD 104(DX), Z29
+	VBROADCASTSD 112(DX), Z30
+	VBROADCASTSD 120(DX), Z31
+	XORQ AX, AX
+
+a44loop:
+	CMPQ AX, CX
+	JGE  a44done
+	VMOVUPD (SI)(AX*8), Z8
+	VMOVUPD (R8)(AX*8), Z9
+	VMOVUPD (R9)(AX*8), Z10
+	VMOVUPD (R10)(AX*8), Z11
+	VMOVUPD (R11)(AX*8), Z0
+	VMOVUPD (R12)(AX*8), Z1
+	VMOVUPD (R13)(AX*8), Z2
+	VMOVUPD (R14)(AX*8), Z3
+	VFMADD231PD Z8, Z16, Z0
+	VFMADD231PD Z8, Z20, Z1
+	VFMADD231PD Z8, Z24, Z2
+	VFMADD231PD Z8, Z28, Z3
+	VFMADD231PD Z9, Z17, Z0
+	VFMADD231PD Z9, Z21, Z1
+	VFMADD231PD Z9, Z25, Z2
+	VFMADD231PD Z9, Z29, Z3
+	VFMADD231PD Z10, Z18, Z0
+	VFMADD231PD Z10, Z22, Z1
+	VFMADD231PD Z10, Z26, Z2
+	VFMADD231PD Z10, Z30, Z3
+	VFMADD231PD Z11, Z19, Z0
+	VFMADD231PD Z11, Z23, Z1
+	VFMADD231PD Z11, Z27, Z2
+	VFMADD231PD Z11, Z31, Z3
+	VMOVUPD Z0, (R11)(AX*8)
+	VMOVUPD Z1, (R12)(AX*8)
+	VMOVUPD Z2, (R13)(AX*8)
+	VMOVUPD Z3, (R14)(AX*8)
+	ADDQ $8, AX
+	JMP  a44loop
+
+a44done:
+	VZEROUPPER
+	RET

@@ -1,0 +1,24 @@
+//go:build !amd64
+
+package lrsense
+
+// Without assembly kernels the batched pass takes its iterates whole
+// (chunkBatch) and these are never called.
+
+func dot4Acc(acc *[32]float64, blk []float64, c, lo, hi int, x []float64) {
+	panic("lrsense: no assembly kernels")
+}
+
+func axpy4Stride(dst []float64, blk []float64, c, lo, hi int, r *[4]float64) {
+	panic("lrsense: no assembly kernels")
+}
+
+var hasAVX512 = false
+
+func dot4x4(acc *[4][32]float64, blk []float64, c, lo, hi int, x *[4][]float64) {
+	panic("lrsense: no assembly kernels")
+}
+
+func axpy4x4(dst *[4][]float64, blk []float64, c, lo, hi int, r *[4][4]float64) {
+	panic("lrsense: no assembly kernels")
+}

@@ -1,0 +1,108 @@
+package plotting
+
+import (
+	"strings"
+	"unicode"
+
+	"codeberg.org/go-fonts/dejavu/dejavusans"
+	"golang.org/x/image/font/opentype"
+	"golang.org/x/image/font/sfnt"
+	"golang.org/x/text/unicode/norm"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/text"
+	"gonum.org/v1/plot/vg"
+)
+
+// The one font of every figure, in every format: DejaVu Sans (Go module
+// codeberg.org/go-fonts/dejavu, so no font file is needed at run time).
+// Of the TrueType fonts that Go modules ship it has the widest coverage of
+// the papers' notation: Greek, ∇, ⟨⟩, ⋆, ′, ᵀ, ‖, ∝, ≈, ⊥, ℓ and the
+// subscript and superscript digits. It is a TrueType (glyf) font, which the
+// PDF writer can embed as a Unicode subset; the STIX Two fonts are CFF
+// (PostScript outlines), which it cannot.
+var (
+	fontTTF  = dejavusans.TTF
+	fontSfnt *sfnt.Font
+	// figFont is the font descriptor of figure text (size set per use).
+	figFont = font.Font{Typeface: "DejaVu", Variant: "Sans"}
+	// fonts is the cache the text handler looks the font up in.
+	fonts *font.Cache
+	// textHandler draws figure text in figFont.
+	textHandler text.Handler
+)
+
+func init() {
+	f, err := opentype.Parse(fontTTF)
+	if err != nil {
+		panic("plotting: cannot parse the DejaVu Sans font: " + err.Error()) // Not reached: the font is embedded.
+	}
+	fontSfnt = f
+	fonts = font.NewCache(font.Collection{{Font: figFont, Face: f}})
+	textHandler = text.Plain{Fonts: fonts}
+}
+
+// newPlot returns a plot whose text (title, labels, ticks, legend) is in
+// the figure font.
+func newPlot() *plot.Plot {
+	p := plot.New()
+	p.TextHandler = textHandler
+	for _, s := range []struct {
+		sty  *text.Style
+		size vg.Length
+	}{
+		{&p.Title.TextStyle, 12}, {&p.X.Label.TextStyle, 11}, {&p.Y.Label.TextStyle, 11},
+		{&p.X.Tick.Label, 10}, {&p.Y.Tick.Label, 10}, {&p.Legend.TextStyle, 10},
+	} {
+		s.sty.Handler = textHandler
+		s.sty.Font = figFont
+		s.sty.Font.Size = s.size
+	}
+	p.Legend.Padding = vg.Points(2.5) // Zero would let the rows touch.
+	return p
+}
+
+// hasGlyph reports whether the figure font has a glyph for r.
+func hasGlyph(r rune) bool {
+	var b sfnt.Buffer
+	i, err := fontSfnt.GlyphIndex(&b, r)
+	return err == nil && i != 0
+}
+
+// missingGlyphs returns the distinct characters of s that the figure font
+// has no glyph for (spaces and control characters excluded).
+func missingGlyphs(s string) string {
+	var out []rune
+	for _, r := range s {
+		if unicode.IsSpace(r) || unicode.IsControl(r) || hasGlyph(r) || strings.ContainsRune(string(out), r) {
+			continue
+		}
+		out = append(out, r)
+	}
+	return string(out)
+}
+
+// glyphSafe returns s with each character that the figure font lacks
+// replaced by its compatibility decomposition when the font has all of
+// that: the mathematical letters outside Unicode's Basic Multilingual Plane
+// (𝒜 becomes A), which no PDF writer of ours could encode either. Other
+// characters are kept (and drawn as the font's missing-glyph box).
+func glyphSafe(s string) string {
+	if missingGlyphs(s) == "" {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if hasGlyph(r) || unicode.IsSpace(r) {
+			b.WriteRune(r)
+			continue
+		}
+		d := norm.NFKD.String(string(r))
+		if d != string(r) && missingGlyphs(d) == "" {
+			b.WriteString(d)
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
