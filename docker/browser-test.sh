@@ -63,7 +63,7 @@ if [ ${#need[@]} -gt 0 ]; then
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}"
 fi
 want=$(sed -n 's/.*"playwright-core": *"\([^"]*\)".*/\1/p' "$here/browser/package.json")
-have=$(sed -n 's/.*"version": *"\([^"]*\)".*/\1/p' "$here/browser/node_modules/playwright-core/package.json" 2>/dev/null | head -n1)
+have=$( (sed -n 's/.*"version": *"\([^"]*\)".*/\1/p' "$here/browser/node_modules/playwright-core/package.json" 2>/dev/null || true) | head -n1) # empty before the first npm ci
 if [ "$have" != "$want" ]; then
 	say "installing playwright-core $want (npm ci)"
 	(cd "$here/browser" && npm ci --no-audit --no-fund --loglevel=error)

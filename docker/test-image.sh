@@ -15,13 +15,20 @@
 #   4. build docker/Dockerfile with the repository as the build context, plus
 #      this machine's CA bundle as docker/extra-ca.crt (for TLS-intercepting
 #      networks) and this machine's GOPROXY/GOSUMDB/GOFLAGS;
+#   4b. build again with a wrong GO_TOOLCHAIN_H1: the build must fail at
+#      the toolchain step, refusing the zip (HASHCHECK=0 skips this);
 #   5. run `reproduce --quick NOTEBOOK` in the image with --network none and
 #      check the exit status, the scanned results and the report page, in a
 #      results directory private to this run (mktemp -d, 0700, owned by the
 #      image's user uid 1000 so the container can write it);
+#      Then the report page: every link and thumbnail in index.html is a
+#      relative link to a non-empty file in the results directory (or an
+#      anchor that exists), and at least one figure file is linked;
 #   5b. the served notebook's token: `-e JUPYTER_TOKEN=` must be refused
 #      (non-zero exit, the refusal in the log), with LRSENSE_ALLOW_NO_TOKEN=1
-#      it must start and warn;
+#      it must start and warn; the documented `-p 127.0.0.1:...` run is
+#      published on loopback only, prints its token, and answers GET
+#      /api/kernels with 403 without the token and 200 with it;
 #   6. serve the image with `docker run -p 127.0.0.1:PORT:8888` and run the
 #      notebook in headless Chromium with docker/browser-test.sh --image
 #      (BROWSER=0 skips this stage);
@@ -68,7 +75,7 @@ stage() {
 }
 stage_done() {
 	local s=$(($(date +%s) - stage_t0))
-	timings+=("$(printf '%-40s %5ds' "$stage_name" "$s")")
+	timings+=("$(printf '%-80s %5ds' "$stage_name" "$s")")
 	echo "=== test-image.sh: $stage_name: ${s}s"
 }
 print_timings() {
@@ -96,6 +103,10 @@ had_docker0=0
 ip link show docker0 >/dev/null 2>&1 && had_docker0=1
 ip_forward=$(cat /proc/sys/net/ipv4/ip_forward)
 had_chains=$( (iptables-save 2>/dev/null || true) | grep -c '^:DOCKER' || true)
+# dockerd also sets the FORWARD policy to DROP and, with iptables-nft on a
+# host that had no rules, creates the nftables tables it writes into.
+forward_policy=$(iptables -S FORWARD 2>/dev/null | sed -n 's/^-P FORWARD //p')
+had_tables=$( (nft list tables 2>/dev/null || true) | tr '\n' ';')
 dockerd_pid=
 
 cleanup() {
@@ -128,10 +139,22 @@ cleanup() {
 				done
 			done
 		fi
+		[ -n "$forward_policy" ] && iptables -P FORWARD "$forward_policy"
+		# tables that did not exist before and that nothing else has put a rule in
+		if command -v nft >/dev/null 2>&1 && [ "$had_chains" = 0 ]; then
+			for t in "ip filter" "ip nat" "ip6 filter" "ip6 nat"; do
+				case ";$had_tables" in *";table $t;"*) continue ;; esac
+				nft list table $t >/dev/null 2>&1 || continue
+				[ "$(nft list table $t | grep -cvE '^\s*(table |chain |type |\}|$)')" = 0 ] &&
+					nft delete table $t
+			done
+		fi
 		[ "$had_docker0" = 0 ] && ip link show docker0 >/dev/null 2>&1 && ip link delete docker0
 		echo "$ip_forward" >/proc/sys/net/ipv4/ip_forward
 		left=$( (iptables-save 2>/dev/null || true) | grep -cE 'DOCKER|docker0' || true)
-		echo "test-image.sh: cleaned up (docker iptables lines left: $left; docker0: $(ip link show docker0 >/dev/null 2>&1 && echo present || echo gone))"
+		echo "test-image.sh: cleaned up (docker iptables lines left: $left; docker0: $(ip link show docker0 >/dev/null 2>&1 && echo present || echo gone);" \
+			"FORWARD policy: $(iptables -S FORWARD 2>/dev/null | sed -n 's/^-P FORWARD //p'), was ${forward_policy:-unknown};" \
+			"nft tables: $( (nft list tables 2>/dev/null || true) | tr '\n' ' '), were: ${had_tables:-none})"
 	fi
 	print_timings
 	if [ $rc = 0 ]; then echo "test-image.sh: OK"; else echo "test-image.sh: FAILED (exit $rc)" >&2; fi
@@ -185,17 +208,19 @@ ca=/etc/ssl/certs/ca-certificates.crt
 # The build context is the repository (as .dockerignore filters it), streamed
 # as a tar with the host's CA bundle added as docker/extra-ca.crt.
 cabase=$(basename "$(readlink -f "$ca")")
+build_args=(
+	--build-arg GOPROXY="$(go env GOPROXY 2>/dev/null || echo https://proxy.golang.org,direct)"
+	--build-arg GOSUMDB="$(go env GOSUMDB 2>/dev/null || echo sum.golang.org)"
+	--build-arg GOFLAGS="$(go env GOFLAGS 2>/dev/null || true)"
+)
 set +e +o pipefail
 (
 	cd "$root"
 	tar --exclude=./.git --exclude=./reproduced --exclude='*/.ipynb_checkpoints' \
-		--exclude='*/.gonb_cache' --exclude='*.test' \
+		--exclude='*/.gonb_cache' --exclude='*.test' --exclude='*/node_modules' \
 		--transform "s|^$cabase\$|./docker/extra-ca.crt|" \
 		-cf - . -C "$(dirname "$(readlink -f "$ca")")" "$cabase"
-) | docker build -f docker/Dockerfile -t "$IMAGE" \
-	--build-arg GOPROXY="$(go env GOPROXY 2>/dev/null || echo https://proxy.golang.org,direct)" \
-	--build-arg GOSUMDB="$(go env GOSUMDB 2>/dev/null || echo sum.golang.org)" \
-	--build-arg GOFLAGS="$(go env GOFLAGS 2>/dev/null || true)" \
+) | docker build -f docker/Dockerfile -t "$IMAGE" "${build_args[@]}" \
 	--build-arg LRSENSE_COMMIT="$(git -C "$root" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)" \
 	- 2>&1 | tee "$run/build.log"
 rc=${PIPESTATUS[1]}
@@ -203,6 +228,32 @@ set -e -o pipefail
 [ "$rc" = 0 ] || { echo "test-image.sh: docker build failed (log: $run/build.log)" >&2; exit 1; }
 docker image ls "$IMAGE"
 stage_done
+
+# --- 4b. the Go toolchain's hash ------------------------------------------------------------
+# The same build with a wrong GO_TOOLCHAIN_H1 must stop at the toolchain
+# step, refusing the zip. The context is only what the steps up to it read.
+# HASHCHECK=0 skips this (it downloads the 70 MB zip again).
+if [ "${HASHCHECK:-1}" != 0 ]; then
+	stage "a wrong GO_TOOLCHAIN_H1 fails the build"
+	bad_h1="h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=" # the hash of nothing real
+	set +e +o pipefail
+	(
+		cd "$root"
+		tar --transform "s|^$cabase\$|docker/extra-ca.crt|" -cf - docker/Dockerfile docker/install.sh go.mod \
+			-C "$(dirname "$(readlink -f "$ca")")" "$cabase"
+	) | docker build --force-rm -f docker/Dockerfile -t lrsense:badhash "${build_args[@]}" \
+		--build-arg GO_TOOLCHAIN_H1="$bad_h1" - >"$run/badhash.log" 2>&1
+	rc=${PIPESTATUS[1]}
+	set -e -o pipefail
+	# (the builder colours the step's stderr: strip the escapes to find the line)
+	sed 's/\x1b\[[0-9;]*m//g' "$run/badhash.log" | grep -m1 '^golang.org/toolchain@.*refusing this zip' || true
+	echo "test-image.sh: build with GO_TOOLCHAIN_H1=$bad_h1: exit status $rc"
+	[ "$rc" != 0 ] && grep -q 'the checksum database says '"$bad_h1"': refusing this zip' "$run/badhash.log" ||
+		{ echo "test-image.sh: a wrong GO_TOOLCHAIN_H1 did not stop the build at the hash check (log: $run/badhash.log)" >&2; exit 1; }
+	! docker image inspect lrsense:badhash >/dev/null 2>&1 ||
+		{ echo "test-image.sh: an image lrsense:badhash was built" >&2; exit 1; }
+	stage_done
+fi
 
 # --- 5. run -----------------------------------------------------------------------------
 stage "reproduce --quick $nb (--network none)"
@@ -226,10 +277,66 @@ for f in notebooks.tsv summary.tsv index.html; do
 done
 grep -q $'\tok\t' "$out/notebooks.tsv" || { echo "test-image.sh: no ok row in $out/notebooks.tsv" >&2; exit 1; }
 grep -q 'lrsense reproduction report' "$out/index.html" || { echo "test-image.sh: $out/index.html is not the report" >&2; exit 1; }
+# The page as a reader opens it from the output folder: every link and image
+# is relative and names a non-empty file in the folder (a path that only
+# exists inside the container would be dead here), every #anchor exists in
+# its page, and the notebook has at least one figure file.
+python3 - "$out" <<'EOF' || { echo "test-image.sh: $out/index.html has dead links" >&2; exit 1; }
+import html.parser, os, sys, urllib.parse
+out = os.path.realpath(sys.argv[1])
+class Page(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.refs, self.ids = [], set()
+    def handle_starttag(self, tag, attrs):
+        for k, v in attrs:
+            if k == "id" and v:
+                self.ids.add(v)
+            if (k == "href" and tag == "a") or (k == "src" and tag == "img"):
+                self.refs.append((tag, v or ""))
+def parse(path):
+    p = Page()
+    with open(path, encoding="utf-8") as f:
+        p.feed(f.read())
+    return p
+page = parse(os.path.join(out, "index.html"))
+bad, files, imgs, external = [], set(), 0, 0
+for tag, ref in page.refs:
+    u = urllib.parse.urlsplit(ref)
+    if u.scheme in ("http", "https") and tag == "a":
+        external += 1
+        continue
+    if u.scheme or u.netloc or u.path.startswith("/"):
+        bad.append(f"{ref}: not a relative link")
+        continue
+    path = urllib.parse.unquote(u.path)
+    frag = urllib.parse.unquote(u.fragment)
+    if not path:
+        if frag not in page.ids:
+            bad.append(f"{ref}: no such anchor")
+        continue
+    full = os.path.realpath(os.path.join(out, path))
+    if not full.startswith(out + os.sep) or not os.path.isfile(full) or os.path.getsize(full) == 0:
+        bad.append(f"{ref}: not a non-empty file in the output folder")
+        continue
+    files.add(path)
+    imgs += tag == "img"
+    if frag and full.endswith(".html") and frag not in parse(full).ids:
+        bad.append(f"{ref}: no such anchor in {path}")
+figs = [f for f in files if f.startswith("figures/")]
+print(f"test-image.sh: index.html: {len(page.refs)} links and images, {len(files)} files, "
+      f"{imgs} thumbnails, {len(figs)} figure files, {external} external links (not followed)")
+if not figs:
+    bad.append("no figure of the notebook is linked from the page")
+for b in bad:
+    print("test-image.sh: index.html:", b, file=sys.stderr)
+sys.exit(1 if bad else 0)
+EOF
+ls -lR "$out/figures" | head -n 20
 stage_done
 
 # --- 5b. token -----------------------------------------------------------------------------
-stage "served notebook: an empty token is refused without the opt-in"
+stage "served notebook: empty token refused, opt-in warns, loopback run needs its token"
 set +e
 log=$(docker run --rm --network none -e JUPYTER_TOKEN= "$IMAGE" 2>&1)
 rc=$?
@@ -248,6 +355,35 @@ done
 docker logs "$name" 2>&1 | tail -n 12
 docker rm -f "$name" >/dev/null 2>&1 || true
 [ "$ok" = 1 ] || { echo "test-image.sh: with LRSENSE_ALLOW_NO_TOKEN=1 the log has no warning" >&2; exit 1; }
+# The documented run command (the Dockerfile header's, on a free port): the
+# port is published on the host's loopback only, and a client without the
+# generated token cannot start a kernel.
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+name="lrsense-served-$$"
+docker run -d --rm --name "$name" -p "127.0.0.1:$port:8888" "$IMAGE" >/dev/null
+served=0
+for _ in $(seq 90); do
+	if docker logs "$name" 2>&1 | grep -q 'token='; then served=1; break; fi
+	sleep 1
+done
+published=$(docker port "$name" 8888 2>&1 || true)
+# GET, not POST: a POST without a token is refused for its missing _xsrf
+# cookie whether or not a token is required. The token goes to curl in a
+# 0600 header file, not in its arguments.
+logs=$(docker logs "$name" 2>&1 || true)
+token=
+[[ $logs =~ [?\&]token=([0-9a-f]+) ]] && token=${BASH_REMATCH[1]}
+(umask 077 && printf 'Authorization: token %s\n' "$token" >"$outer/auth-header")
+without=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/api/kernels" || true)
+with=$(curl -s -o /dev/null -w '%{http_code}' -H "@$outer/auth-header" "http://127.0.0.1:$port/api/kernels" || true)
+rm -f "$outer/auth-header"
+docker logs "$name" 2>&1 | grep -v 'token=' | tail -n 6 # (the lines with the token stay out of this log)
+docker rm -f "$name" >/dev/null 2>&1 || true
+echo "test-image.sh: served: token in the log: $served; published on: $published; GET /api/kernels without the token: $without, with it: $with"
+[ "$served" = 1 ] || { echo "test-image.sh: the served notebook printed no token URL" >&2; exit 1; }
+[ "$published" = "127.0.0.1:$port" ] || { echo "test-image.sh: published on $published, want 127.0.0.1:$port only" >&2; exit 1; }
+[ "$without" = 403 ] && [ "$with" = 200 ] ||
+	{ echo "test-image.sh: GET /api/kernels gave HTTP $without without the token and $with with it, want 403 and 200" >&2; exit 1; }
 stage_done
 
 # --- 6. browser ---------------------------------------------------------------------------
