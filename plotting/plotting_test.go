@@ -493,3 +493,10 @@ func TestSVGTitleElement(t *testing.T) {
 		t.Errorf("<title> is not inside <svg>")
 	}
 }
+
+func TestSeriesFor(t *testing.T) {
+	s := FitLine("fit", []float64{1, 2}, 1, 0, false, false).For("GD")
+	if s.Of != "GD" || s.Name != "fit" || !s.Dashed {
+		t.Errorf("For = %+v", s)
+	}
+}

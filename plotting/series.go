@@ -56,6 +56,13 @@ type Series struct {
 	Of string
 }
 
+// For returns s drawn in the colour of the series named name (it sets Of):
+// plotting.FitLine(…).For("GD") is the fit of the GD curve.
+func (s Series) For(name string) Series {
+	s.Of = name
+	return s
+}
+
 // Traj returns the metric series of a trajectory as a Series with X the
 // recorded iterations. An empty name means the metric's name. The Series is
 // marked Diverged when the run stopped as Diverged or NonFinite. Traj panics
