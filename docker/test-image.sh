@@ -277,6 +277,12 @@ for f in notebooks.tsv summary.tsv index.html; do
 done
 grep -q $'\tok\t' "$out/notebooks.tsv" || { echo "test-image.sh: no ok row in $out/notebooks.tsv" >&2; exit 1; }
 grep -q 'lrsense reproduction report' "$out/index.html" || { echo "test-image.sh: $out/index.html is not the report" >&2; exit 1; }
+# The image has Chromium, so every extracted SVG figure also has its PNG.
+nsvg=$(find "$out/figures" -name '*.svg' | wc -l)
+npng=$(find "$out/figures" -name '*.png' -size +0 | wc -l)
+[ "$nsvg" -gt 0 ] && [ "$npng" -ge "$nsvg" ] ||
+	{ echo "test-image.sh: $nsvg SVG but $npng PNG figures under $out/figures (Chromium in the image renders them)" >&2; exit 1; }
+echo "test-image.sh: figures: $nsvg SVG, $npng PNG"
 # The page as a reader opens it from the output folder: every link and image
 # is relative and names a non-empty file in the folder (a path that only
 # exists inside the container would be dead here), every #anchor exists in
