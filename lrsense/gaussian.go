@@ -102,18 +102,7 @@ func (g *Gaussian) passMap(k kernels, mode passMode, dst *mat.Dense, r, s *mat.V
 	if x != nil {
 		// x is copied, so that dst may share its storage.
 		xs = grow(&w.x, rm.c)
-		if d, ok := x.(*mat.Dense); ok {
-			raw := d.RawMatrix()
-			for i := 0; i < g.n1; i++ {
-				copy(xs[i*g.n2:(i+1)*g.n2], raw.Data[i*raw.Stride:])
-			}
-		} else {
-			for i := 0; i < g.n1; i++ {
-				for j := 0; j < g.n2; j++ {
-					xs[i*g.n2+j] = x.At(i, j)
-				}
-			}
-		}
+		g.packX(xs, x)
 	}
 	if y != nil {
 		ys, yInBuf = vecCopy(&w.y, y)
@@ -347,30 +336,10 @@ func (o *SymGaussian) passMap(k kernels, mode passMode, dst *mat.Dense, r, s *ma
 	rm := o.rows
 	w := rm.getWork()
 	defer rm.putWork(w)
-	n := o.n
 	var xs, ys, rs, gs []float64
 	if x != nil {
 		xs = grow(&w.x, rm.c)
-		p := xs
-		if d, ok := x.(*mat.Dense); ok {
-			raw := d.RawMatrix()
-			for j := 0; j < n; j++ {
-				row := raw.Data[j*raw.Stride : j*raw.Stride+n]
-				p[0] = row[j]
-				for k := j + 1; k < n; k++ {
-					p[k-j] = row[k] + raw.Data[k*raw.Stride+j]
-				}
-				p = p[n-j:]
-			}
-		} else {
-			for j := 0; j < n; j++ {
-				p[0] = x.At(j, j)
-				for k := j + 1; k < n; k++ {
-					p[k-j] = x.At(j, k) + x.At(k, j)
-				}
-				p = p[n-j:]
-			}
-		}
+		o.packX(xs, x)
 	}
 	var yInBuf bool
 	if y != nil {
@@ -390,16 +359,7 @@ func (o *SymGaussian) passMap(k kernels, mode passMode, dst *mat.Dense, r, s *ma
 	}
 	rm.pass(w, k, mode, gs, rs, ss, xs, ys, f)
 	if dst != nil {
-		raw := dst.RawMatrix()
-		p := gs
-		for j := 0; j < n; j++ {
-			for k := j; k < n; k++ {
-				v := p[k-j]
-				raw.Data[j*raw.Stride+k] = v
-				raw.Data[k*raw.Stride+j] = v
-			}
-			p = p[n-j:]
-		}
+		o.unpackG(dst, gs)
 	}
 	if r != nil {
 		vecStore(r, rs)
@@ -440,4 +400,69 @@ func residualMapAdjointTo(op Operator, g *mat.Dense, r, s *mat.VecDense, x mat.M
 		s.SetVec(i, f(r.AtVec(i)))
 	}
 	op.AdjointTo(g, s)
+}
+
+// packX stores x row by row.
+func (g *Gaussian) packX(dst []float64, x mat.Matrix) {
+	if d, ok := x.(*mat.Dense); ok {
+		raw := d.RawMatrix()
+		for i := 0; i < g.n1; i++ {
+			copy(dst[i*g.n2:(i+1)*g.n2], raw.Data[i*raw.Stride:])
+		}
+		return
+	}
+	for i := 0; i < g.n1; i++ {
+		for j := 0; j < g.n2; j++ {
+			dst[i*g.n2+j] = x.At(i, j)
+		}
+	}
+}
+
+// unpackG stores the adjoint s, held row by row, in dst.
+func (g *Gaussian) unpackG(dst *mat.Dense, s []float64) {
+	raw := dst.RawMatrix()
+	for i := 0; i < g.n1; i++ {
+		copy(raw.Data[i*raw.Stride:i*raw.Stride+g.n2], s[i*g.n2:])
+	}
+}
+
+// packX stores the packed symmetric sum of x: x_jj, then x_jk + x_kj for
+// k > j, row by row.
+func (o *SymGaussian) packX(dst []float64, x mat.Matrix) {
+	n, p := o.n, dst
+	if d, ok := x.(*mat.Dense); ok {
+		raw := d.RawMatrix()
+		for j := 0; j < n; j++ {
+			row := raw.Data[j*raw.Stride : j*raw.Stride+n]
+			p[0] = row[j]
+			for k := j + 1; k < n; k++ {
+				p[k-j] = row[k] + raw.Data[k*raw.Stride+j]
+			}
+			p = p[n-j:]
+		}
+		return
+	}
+	for j := 0; j < n; j++ {
+		p[0] = x.At(j, j)
+		for k := j + 1; k < n; k++ {
+			p[k-j] = x.At(j, k) + x.At(k, j)
+		}
+		p = p[n-j:]
+	}
+}
+
+// unpackG stores the symmetric matrix whose packed upper triangle is s.
+// unpackG stores the symmetric adjoint s, held as a packed upper triangle,
+// in dst.
+func (o *SymGaussian) unpackG(dst *mat.Dense, s []float64) {
+	raw := dst.RawMatrix()
+	n, p := o.n, s
+	for j := 0; j < n; j++ {
+		for k := j; k < n; k++ {
+			v := p[k-j]
+			raw.Data[j*raw.Stride+k] = v
+			raw.Data[k*raw.Stride+j] = v
+		}
+		p = p[n-j:]
+	}
 }
