@@ -452,8 +452,6 @@ func (o *SymGaussian) packX(dst []float64, x mat.Matrix) {
 }
 
 // unpackG stores the symmetric matrix whose packed upper triangle is s.
-// unpackG stores the symmetric adjoint s, held as a packed upper triangle,
-// in dst.
 func (o *SymGaussian) unpackG(dst *mat.Dense, s []float64) {
 	raw := dst.RawMatrix()
 	n, p := o.n, s
