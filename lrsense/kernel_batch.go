@@ -19,6 +19,24 @@ type batchItem struct {
 	parts         [][]float64
 }
 
+// finish4 turns the dot products rr of rows i…i+3 with it.x into the
+// residuals r = rr − y (kept in it.r) and, for a mapped pass, into f(r)
+// (kept in it.s): the multipliers of those rows in the adjoint.
+func (it *batchItem) finish4(rr *[4]float64, i int) {
+	y := it.y[i : i+4]
+	rr[0] -= y[0]
+	rr[1] -= y[1]
+	rr[2] -= y[2]
+	rr[3] -= y[3]
+	copy(it.r[i:i+4], rr[:])
+	if it.f != nil {
+		for t := range rr {
+			rr[t] = it.f(rr[t])
+			it.s[i+t] = rr[t]
+		}
+	}
+}
+
 // passBatchMax is the most iterates a batched pass takes; callers split
 // larger batches.
 const passBatchMax = 16
@@ -78,18 +96,7 @@ func (j *passJob) chunkBatch(q int) {
 			it := &j.batch[b]
 			var rr [4]float64
 			j.k.dot4(&rr, blk, it.x)
-			y := it.y[i : i+4]
-			rr[0] -= y[0]
-			rr[1] -= y[1]
-			rr[2] -= y[2]
-			rr[3] -= y[3]
-			copy(it.r[i:i+4], rr[:])
-			if it.f != nil {
-				for t := range rr {
-					rr[t] = it.f(rr[t])
-					it.s[i+t] = rr[t]
-				}
-			}
+			it.finish4(&rr, i)
 			j.k.axpy4(dsts[b], blk, &rr)
 		}
 	}
@@ -166,18 +173,7 @@ func (j *passJob) blocksTiled(lo, hi int, dsts *[passBatchMax][]float64) int {
 			it := &j.batch[b]
 			rr := &rrs[b]
 			dot4Finish(rr, &accs[b], blk, c, n8, it.x)
-			y := it.y[i : i+4]
-			rr[0] -= y[0]
-			rr[1] -= y[1]
-			rr[2] -= y[2]
-			rr[3] -= y[3]
-			copy(it.r[i:i+4], rr[:])
-			if it.f != nil {
-				for t := range rr {
-					rr[t] = it.f(rr[t])
-					it.s[i+t] = rr[t]
-				}
-			}
+			it.finish4(rr, i)
 		}
 		for t := 0; t < c; t += tile {
 			te := min(t+tile, c)
