@@ -133,7 +133,9 @@ func TestSlurmCancel(t *testing.T) {
 		t.Errorf("cancel took %v", d)
 	}
 	// scancel ran: the array leaves the queue without writing its shards.
-	deadline := time.Now().Add(15 * time.Second)
+	// The array leaves the queue once slurmd has ended its tasks (KillWait
+	// after SIGTERM; a loaded node takes its time).
+	deadline := time.Now().Add(time.Minute)
 	for {
 		out, _ := exec.Command("squeue", "-h", "-n", "lrsense-sweep", "-o", "%i").Output()
 		if len(strings.TrimSpace(string(out))) == 0 {
