@@ -16,11 +16,11 @@ func TestInstanceIsTheLongPath(t *testing.T) {
 	p, x := in.Build(NewSource(7))
 
 	src := NewSource(7)
-	sigma, _ := Spectrum(2, 5, Linear)
+	sigma := Linear.Spectrum(2, 5)
 	truth, _ := NewPSDTruth(12, sigma, src)
 	op, _ := NewSymGaussian(200, 12, src)
-	q, _ := NewProblem(op, truth, GaussianNoise{Sigma: 1e-3}, src)
-	x0, _ := RandomSym(12, 4, 1e-2, StdAlphaOverSqrtRows, src)
+	q, _ := NewProblem(op, truth, &Noise{Std: 1e-3}, src)
+	x0 := Factors{L: RandomFactor(12, 4, 1e-2, StdAlphaOverSqrtRows, src)}
 
 	if !mat.Equal(p.Y, q.Y) || !mat.Equal(p.Truth.X, q.Truth.X) || !mat.Equal(x.L, x0.L) || x.R != nil {
 		t.Error("Build differs from the long path with the same source")
@@ -34,12 +34,12 @@ func TestInstanceKinds(t *testing.T) {
 		sym    bool
 		op     string
 	}{
-		{Instance{N: 10, Rank: 2, M: 100, Alpha: 1}, 10, 10, true, "*lrsense.SymGaussian"},
-		{Instance{Kind: AsymSensing, N: 10, N2: 7, Rank: 2, RPrime: 3, M: 100, Alpha: 1}, 10, 7, false, "*lrsense.Gaussian"},
-		{Instance{Kind: Completion, N: 10, Rank: 2, M: 60, Alpha: 1}, 10, 10, false, "*lrsense.EntrySampling"},
+		{Instance{N: 10, Rank: 2, M: 100, Alpha: 1}, 10, 10, true, "*lrsense.symGaussianOp"},
+		{Instance{Kind: AsymSensing, N: 10, N2: 7, Rank: 2, RPrime: 3, M: 100, Alpha: 1}, 10, 7, false, "*lrsense.gaussianOp"},
+		{Instance{Kind: Completion, N: 10, Rank: 2, M: 60, Alpha: 1}, 10, 10, false, "*lrsense.entrySampling"},
 		{Instance{Kind: ApproxSym, N: 10, Rank: 2, Tail: 0.5, Alpha: 1}, 10, 10, true, "*lrsense.fullObservation"},
 		{Instance{Kind: ApproxAsym, N: 10, N2: 6, Rank: 2, Alpha: 1}, 10, 6, false, "*lrsense.fullObservation"},
-		{Instance{N: 10, Rank: 2, M: 100, Outliers: 0.2, Alpha: 1}, 10, 10, true, "*lrsense.SymGaussian"},
+		{Instance{N: 10, Rank: 2, M: 100, Outliers: 0.2, Alpha: 1}, 10, 10, true, "*lrsense.symGaussianOp"},
 	} {
 		p, x := c.in.Build(NewSource(1))
 		n1, n2 := p.Dims()
