@@ -23,8 +23,8 @@ type Run struct {
 }
 
 // SolveAll makes the runs of Solve in lock step and returns their results
-// in the order of runs. Runs whose problems share a Gaussian or
-// SymGaussian operator make their operator passes together: one sweep over
+// in the order of runs. Runs whose problems share an operator of
+// NewGaussian or NewSymGaussian make their operator passes together: one sweep over
 // the stored measurements serves up to 16 runs. The pass is limited by
 // memory bandwidth and a batched one by arithmetic, so a batch costs much
 // less than its runs' passes one by one (at n = 100, m = 2500 eight runs

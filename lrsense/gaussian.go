@@ -7,8 +7,8 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// gaussianOp is the dense Gaussian sensing operator (see NewGaussian): each A_i has i.i.d.
-// N(0, 1) entries and 𝒜(Z)_i = ⟨A_i, Z⟩/√m, so E[𝒜*𝒜] = I on all of
+// gaussianOp is the dense Gaussian sensing operator of NewGaussian: each
+// A_i has i.i.d. N(0, 1) entries and 𝒜(Z)_i = ⟨A_i, Z⟩/√m, so E[𝒜*𝒜] = I on all of
 // ℝ^{n1×n2}. It stores the m×(n1·n2) matrix of the A_i, already scaled by
 // 1/√m, and implements ResidualAdjointer: the residual and the adjoint are
 // computed in one pass over the stored matrix, in parallel over fixed
@@ -134,8 +134,8 @@ func (g *gaussianOp) passMap(k kernels, mode passMode, dst *mat.Dense, r, s *mat
 	}
 }
 
-// checkedPass is the body of the public methods of Gaussian and
-// SymGaussian, an m×(n1×n2) operator whose row pass is pass: it panics on
+// checkedPass is the body of the public methods of gaussianOp and
+// symGaussianOp, an m×(n1×n2) operator whose row pass is pass: it panics on
 // a shape mismatch of x (n1×n2) or y (length m), sizes the destinations
 // that are given (r and s of length m, dst n1×n2; in modeApply the result
 // vector is r) and runs pass with the fast kernels.
@@ -385,7 +385,7 @@ type residualMapAdjointer interface {
 // residualMapAdjointTo stores r = 𝒜(x) − y in r, s_i = f(r_i) in s and
 // g = 𝒜*(s) in g: the pass of a method that maps each residual before the
 // adjoint, such as the sub-gradient method of Ma & Fattahi (2023) with
-// Q = 𝒜*(Sign(𝒜(UUᵀ) − y))/√m (see SubGM). Gaussian and SymGaussian do it
+// Q = 𝒜*(Sign(𝒜(UUᵀ) − y))/√m (see SubGM). gaussianOp and symGaussianOp do it
 // in one pass over their stored measurements instead of two. f may be
 // called from several goroutines at once and in any order, so it must be a
 // pure function of its argument. s may be r (it then ends up holding f(r)).

@@ -11,14 +11,14 @@ type Kind int
 
 const (
 	// PSDSensing is symmetric matrix sensing: a PSD truth X⋆ = U·diag(σ)·Uᵀ
-	// (NewPSDTruth), the SymGaussian operator, symmetric factors. With
+	// (NewPSDTruth), the NewSymGaussian operator, symmetric factors. With
 	// Outliers > 0 it is the robust setup of SubGM.
 	PSDSensing Kind = iota
 	// AsymSensing is asymmetric sensing: an N×N2 truth (NewLowRankTruth),
-	// the Gaussian operator, factors L (N×r′) and R (N2×r′).
+	// the NewGaussian operator, factors L (N×r′) and R (N2×r′).
 	AsymSensing
 	// Completion is matrix completion: an N×N2 truth (NewLowRankTruth), M
-	// entries observed uniformly without replacement (EntrySampling),
+	// entries observed uniformly without replacement (NewEntrySampling),
 	// asymmetric factors.
 	Completion
 	// ApproxSym is the symmetric low-rank approximation problem of Chen,
@@ -65,17 +65,18 @@ type Instance struct {
 	Tail float64
 	// Spectrum, when not nil, gives the values instead of Kappa, Spacing
 	// and Tail (which must then be zero): the Rank singular values of X⋆
-	// (sensing, completion), all N eigenvalues of Σ (ApproxSym, non-
-	// increasing, λ_r > λ_{r+1}), or all min(N, N2) singular values of A
-	// (ApproxAsym, the same conditions).
+	// (sensing, completion; positive and finite), all N eigenvalues of Σ
+	// (ApproxSym), or all min(N, N2) singular values of A (ApproxAsym);
+	// for approximation they must be finite, ≥ 0 and non-increasing with
+	// λ_r > λ_{r+1} and λ_r > 0.
 	Spectrum []float64
 	// Noise is the standard deviation of the Gaussian noise added to every
 	// measurement of a sensing or completion instance, in the package
 	// normalization (see Operator); 0 means none.
 	Noise float64
 	// Outliers is the probability, in [0, 1), that a measurement is
-	// corrupted by an added N(0, OutlierStd²) value (the Outliers noise,
-	// after the Gaussian one); OutlierStd 0 means 10.
+	// corrupted by an added N(0, OutlierStd²) value (after the Gaussian
+	// noise; see Noise); OutlierStd 0 means 10.
 	Outliers, OutlierStd float64
 	// Alpha is the scale α of the initialization, whose entries are
 	// N(0, σ²) with σ given by Scale (StdAlpha: σ = α; the default).
@@ -92,8 +93,9 @@ type Instance struct {
 // out of range (N, Rank < 1; Rank > min(N, N2); M < 1, or M > N·N2 for
 // completion), if RPrime < 0, if κ < 1, Tail ∉ [0, 1), Outliers ∉ [0, 1),
 // a noise or scale parameter is negative or not finite, if Kind, Spacing
-// or Scale is unknown, if the instance does not fit in memory, or if src
-// is nil.
+// or Scale is unknown, if Spectrum has the wrong length, values its doc
+// excludes, or comes with Kappa, Spacing or Tail, if the instance does not
+// fit in memory, or if src is nil.
 func (s Instance) Build(src rand.Source) (*Problem, Factors) {
 	s.check()
 	checkNil("source", src)

@@ -27,6 +27,35 @@ func TestInstanceIsTheLongPath(t *testing.T) {
 	}
 }
 
+// TestInstanceSpectrum checks that an explicit Spectrum gives what the
+// constructors give with those values, for sensing and both
+// approximations, and that asymmetric factors draw L before R.
+func TestInstanceSpectrum(t *testing.T) {
+	sigma := []float64{3, 2, 2}
+	p, x := Instance{Kind: AsymSensing, N: 9, N2: 7, Rank: 3, RPrime: 4, M: 150, Alpha: 0.1, Spectrum: sigma}.Build(NewSource(3))
+	src := NewSource(3)
+	truth, _ := NewLowRankTruth(9, 7, sigma, src)
+	op, _ := NewGaussian(150, 9, 7, src)
+	q, _ := NewProblem(op, truth, nil, src)
+	x0 := Factors{L: RandomFactor(9, 4, 0.1, StdAlpha, src), R: RandomFactor(7, 4, 0.1, StdAlpha, src)}
+	if !mat.Equal(p.Y, q.Y) || !mat.Equal(x.L, x0.L) || !mat.Equal(x.R, x0.R) {
+		t.Error("AsymSensing with Spectrum differs from the long path")
+	}
+
+	lambda := []float64{4, 3, 1, 0.5, 0}
+	p, _ = Instance{Kind: ApproxSym, N: 5, Rank: 2, Spectrum: lambda}.Build(NewSource(4))
+	q, _ = newApproxSymProblem(lambda, 2, NewSource(4))
+	if !mat.Equal(p.Y, q.Y) || !mat.Equal(p.Truth.X, q.Truth.X) {
+		t.Error("ApproxSym with Spectrum differs from newApproxSymProblem")
+	}
+	s := []float64{2, 1, 0.5}
+	p, _ = Instance{Kind: ApproxAsym, N: 6, N2: 3, Rank: 1, Spectrum: s}.Build(NewSource(5))
+	q, _ = newApproxAsymProblem(6, 3, s, 1, NewSource(5))
+	if !mat.Equal(p.Y, q.Y) || !mat.Equal(p.Truth.X, q.Truth.X) {
+		t.Error("ApproxAsym with Spectrum differs from newApproxAsymProblem")
+	}
+}
+
 func TestInstanceKinds(t *testing.T) {
 	for _, c := range []struct {
 		in     Instance
