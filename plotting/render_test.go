@@ -295,7 +295,7 @@ func TestPDFTextUnicode(t *testing.T) {
 		t.Skip("pdftotext not installed (apt-get install -y poppler-utils)")
 	}
 	f := Plot(Axes{Title: "κ = 10, r′ = 2r, ‖𝒜(X) − y‖", XLabel: "‖∇f(U)‖", YLabel: "⟨𝒜(A), X⋆⟩ log₁₀ σ²"},
-		Series{Name: "UUᵀ", X: []float64{0, 1}, Y: []float64{1, 2}})
+		Series{Name: "UUᵀ", X: []float64{0, 1}, Y: []float64{1, 2}}, Series{Name: "𝒜*(y)", X: []float64{0, 1}, Y: []float64{2, 1}})
 	dir := t.TempDir()
 	pdf := filepath.Join(dir, "f.pdf")
 	if err := f.Save(pdf); err != nil {
@@ -306,7 +306,7 @@ func TestPDFTextUnicode(t *testing.T) {
 		t.Fatal(err)
 	}
 	text := string(out)
-	for _, want := range []string{"κ = 10", "r′ = 2r", "‖𝒜(X) − y‖", "‖∇f(U)‖", "⟨𝒜(A), X⋆⟩", "log₁₀ σ²", "UUᵀ"} {
+	for _, want := range []string{"κ = 10", "r′ = 2r", "‖𝒜(X) − y‖", "‖∇f(U)‖", "⟨𝒜(A), X⋆⟩", "log₁₀ σ²", "UUᵀ", "𝒜*(y)"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("pdftotext has no %q:\n%s", want, text)
 		}
