@@ -15,7 +15,7 @@ import (
 	"gonum.org/v1/plot/vg"
 )
 
-// The one font of every figure, in every format: DejaVu Sans (Go module
+// The font of every figure, in every format: DejaVu Sans (Go module
 // codeberg.org/go-fonts/dejavu, so no font file is needed at run time).
 // Of the TrueType fonts that Go modules ship it has the widest coverage of
 // the papers' notation: Greek, ∇, ⟨⟩, ⋆, ′, ᵀ, ‖, ∝, ≈, ⊥, ℓ and the
