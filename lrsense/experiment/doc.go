@@ -16,8 +16,10 @@
 // Key encodes every parameter (cyclic and unsupported values are errors,
 // NaNs are one value, NaN map keys keep their values). Points that share a
 // problem instance can be grouped with Sweep.Share: they get the same
-// seeds (a paired comparison) and the same shard, the hook for a batched
-// solver that runs them in lock step on one operator.
+// seeds (a paired comparison) and the same shard. With Sweep.TrialGroup a
+// group's points run in one call, in lock step on one operator
+// (lrsense.SolveAll): bit-identical to running them one at a time, so
+// TrialGroup is not part of the key.
 //
 // # Shards, the store and the runners
 //

@@ -299,9 +299,16 @@ func (s *Sweep[C]) compute(ctx context.Context, p *plan, dir string, shards []in
 			for u := range jobs {
 				g, t := p.unit(u)
 				seed := p.seedOf(g, t)
-				for _, pt := range p.groups[g] {
-					tr, err := s.runTrial(pt, seed)
-					runs[pt*s.Trials+t] = Run{Point: pt, Trial: t, Seed: seed, Traj: tr, Err: err}
+				if s.TrialGroup != nil {
+					trs, errs := s.runGroup(p.groups[g], seed)
+					for i, pt := range p.groups[g] {
+						runs[pt*s.Trials+t] = Run{Point: pt, Trial: t, Seed: seed, Traj: trs[i], Err: errs[i]}
+					}
+				} else {
+					for _, pt := range p.groups[g] {
+						tr, err := s.runTrial(pt, seed)
+						runs[pt*s.Trials+t] = Run{Point: pt, Trial: t, Seed: seed, Traj: tr, Err: err}
+					}
 				}
 				done <- u
 			}
@@ -362,17 +369,63 @@ func (s *Sweep[C]) runTrial(pt int, seed uint64) (tr *lrsense.Trajectory, err er
 		}
 	}()
 	tr, err = s.Trial(s.Points[pt], seed)
-	if err == nil && tr == nil {
-		err = errors.New("trial returned a nil Trajectory")
-	}
 	if err == nil {
-		for k := range tr.Names {
-			if k >= len(tr.Values) || len(tr.Values[k]) != len(tr.Iter) {
-				return nil, fmt.Errorf("trial returned a Trajectory whose series %q does not match its %d iterations", tr.Names[k], len(tr.Iter))
+		err = checkTraj(tr)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return tr, nil
+}
+
+// runGroup calls TrialGroup on the points pts, turning a panic into an
+// error. An error fails every point's trial; a bad trajectory its own.
+func (s *Sweep[C]) runGroup(pts []int, seed uint64) (trs []*lrsense.Trajectory, errs []error) {
+	errs = make([]error, len(pts))
+	fail := func(err error) {
+		trs = make([]*lrsense.Trajectory, len(pts))
+		for i := range errs {
+			errs[i] = fmt.Errorf("trial group of %d points: %w", len(pts), err)
+		}
+	}
+	defer func() {
+		if v := recover(); v != nil {
+			fail(fmt.Errorf("panic: %v\n%s", v, debug.Stack()))
+		}
+	}()
+	group := make([]C, len(pts))
+	for i, pt := range pts {
+		group[i] = s.Points[pt]
+	}
+	got, err := s.TrialGroup(group, seed)
+	switch {
+	case err != nil:
+		fail(err)
+	case len(got) != len(pts):
+		fail(fmt.Errorf("TrialGroup returned %d trajectories for %d points", len(got), len(pts)))
+	default:
+		trs = make([]*lrsense.Trajectory, len(pts))
+		for i, tr := range got {
+			if errs[i] = checkTraj(tr); errs[i] == nil {
+				trs[i] = tr
 			}
 		}
 	}
-	return tr, err
+	return trs, errs
+}
+
+// checkTraj returns an error for a trial's trajectory that cannot be
+// stored: nil, or a series whose length is not the number of iterations.
+func checkTraj(tr *lrsense.Trajectory) error {
+	if tr == nil {
+		return errors.New("trial returned a nil Trajectory")
+	}
+	for k := range tr.Names {
+		if k >= len(tr.Values) || len(tr.Values[k]) != len(tr.Iter) {
+			return fmt.Errorf("trial returned a Trajectory whose series %q does not match its %d iterations", tr.Names[k], len(tr.Iter))
+		}
+	}
+	return nil
 }
 
 // failures returns nil or an error counting the failed trials and showing

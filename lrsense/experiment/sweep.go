@@ -32,8 +32,9 @@ import (
 //
 // Every field that changes a result is part of the sweep's key (see Key):
 // Name, Version, Points, Trials, Seed, Shards and the Share groups. The
-// code of Trial cannot be hashed: change Version when you change what
-// Trial computes, or a stored result of the old code is read back.
+// code of Trial (or TrialGroup) cannot be hashed: change Version when you
+// change what Trial computes, or a stored result of the old code is read
+// back.
 type Sweep[C any] struct {
 	// Name names the sweep's directory in the store ("phase-transition").
 	Name string
@@ -57,11 +58,25 @@ type Sweep[C any] struct {
 	// Share, if not nil, groups the points that share a problem instance:
 	// points with equal Share(c) keys get the same seed for the same
 	// trial (so they are compared on the same operator, truth and
-	// initialization) and their trials are always in the same shard. This
-	// is the hook for a batched solver that runs a group's points in lock
-	// step on one operator; today each point still runs on its own. Nil
+	// initialization) and their trials are always in the same shard. Nil
 	// means every point is its own group.
 	Share func(c C) any
+
+	// TrialGroup, if not nil, runs trial seed of a whole Share group at
+	// once: group holds the group's points in the order of Points, and
+	// TrialGroup returns one trajectory per point, in that order. It is
+	// how the points of a group run in lock step on one operator
+	// (lrsense.SolveAll: build the problem once, one Run per point).
+	// Trial is then unused and may be nil. An error or a panic fails
+	// the trials of every point of the group (a nil trajectory fails its
+	// point's trial only).
+	//
+	// TrialGroup must return for each point exactly what Trial would (a
+	// batched solve is bit-identical to one run at a time), so it is not
+	// part of the key, like Workers: a store computed with Trial is read
+	// back by the same sweep with TrialGroup and the other way round.
+	// Change Version if TrialGroup computes something else.
+	TrialGroup func(group []C, seed uint64) ([]*lrsense.Trajectory, error)
 
 	// Shards is the number of shards the (point, trial) pairs are split
 	// into: the unit of storage, of resuming and of a Slurm array task.
@@ -215,8 +230,8 @@ var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
 
 func (s *Sweep[C]) plan() (*plan, error) {
 	switch {
-	case s.Trial == nil:
-		return nil, fmt.Errorf("experiment: sweep %q has no Trial function", s.Name)
+	case s.Trial == nil && s.TrialGroup == nil:
+		return nil, fmt.Errorf("experiment: sweep %q has no Trial or TrialGroup function", s.Name)
 	case len(s.Points) == 0:
 		return nil, fmt.Errorf("experiment: sweep %q has no points", s.Name)
 	case s.Trials < 1:

@@ -63,6 +63,11 @@ func testSweep(store string) *Sweep[testConfig] {
 // TestMain runs the test binary as a sweep worker when the worker-mode
 // environment is set (the subprocess of TestWorkerModeIdentical).
 func TestMain(m *testing.M) {
+	if os.Getenv("TEST_GROUP_WORKER") != "" && os.Getenv(EnvShard) != "" {
+		lockSweep(os.TempDir(), true).Run() // the store is the worker's directory
+		fmt.Fprintln(os.Stderr, "worker mode did not exit")
+		os.Exit(3)
+	}
 	if os.Getenv("TEST_OTHER_STORE") != "" && (os.Getenv(EnvShard) != "" || os.Getenv(EnvPlan) != "") {
 		if sh := os.Getenv("TEST_SLOW_SHARD"); sh != "" && sh == os.Getenv(EnvShard) {
 			time.Sleep(time.Minute) // a task for TestSlurmSweep to cancel
