@@ -2,7 +2,6 @@ package lrsense_test
 
 import (
 	"fmt"
-	"math/rand/v2"
 
 	"github.com/lrsense/lrsense/lrsense"
 	"gonum.org/v1/gonum/mat"
@@ -66,24 +65,4 @@ func ExampleSolve_badStep() {
 	fmt.Println(err)
 	// Output:
 	// lrsense: bad parameter: GD step must be positive and finite, got -0.1
-}
-
-// Trials run in parallel with per-trial seeds; the aggregate is a median
-// and a quantile band per recorded iteration.
-func ExampleRunTrials() {
-	trajs, err := lrsense.RunTrials(4, 0, 7, func(i int, src rand.Source) (*lrsense.Trajectory, error) {
-		p, x0 := lrsense.Instance{N: 10, Rank: 2, M: 120, Kappa: 2,
-			Alpha: 1e-3, Scale: lrsense.StdAlphaOverSqrtRows}.Build(src)
-		traj := lrsense.NewTrajectory(lrsense.Schedule{Every: 100})
-		_, err := lrsense.Solve(p, &lrsense.GD{Eta: 0.25}, x0, &lrsense.Settings{MaxIterations: 500}, traj)
-		return traj, err
-	})
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	band := lrsense.Aggregate(trajs, lrsense.SeriesRelErr, 0.25, 0.75)
-	fmt.Println("points:", len(band.Iter), "final median below 1e-3:", band.Median[len(band.Median)-1] < 1e-3)
-	// Output:
-	// points: 6 final median below 1e-3: true
 }

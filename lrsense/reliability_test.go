@@ -523,20 +523,9 @@ func rows() []row {
 		{"NewMetric nil function", lrPanic, "nil metric function", 0, func() run { NewMetric("x", nil); return run{} }},
 		{"SingularValuesMetric k<0", lrPanic, "0 ≤ k", 0, func() run { SingularValuesMetric(-1); return run{} }},
 		{"SEFGMetric nil truth", lrPanic, "nil truth", 0, func() run { SEFGMetric(nil); return run{} }},
-		{"Aggregate nil trajectory", lrPanic, "nil trajectory ts[1]", 0, func() run {
-			Aggregate([]*Trajectory{NewTrajectory(Schedule{}), nil}, SeriesLoss, 0.25, 0.75)
-			return run{}
-		}},
-		{"Aggregate qlo>qhi", lrPanic, "qlo", 0, func() run { Aggregate(nil, SeriesLoss, 0.9, 0.1); return run{} }},
-		{"Aggregate unknown series", lrPanic, "no series", 0, func() run { Aggregate([]*Trajectory{NewTrajectory(Schedule{})}, "nope", 0, 1); return run{} }},
 		{"Last on a nil Trajectory (a reducer's missing run)", lrPanic, "nil Trajectory", 0, func() run { var tr *Trajectory; tr.Last(SeriesLoss); return run{} }},
 		{"FirstBelow on a nil Trajectory", lrPanic, "nil Trajectory", 0, func() run { var tr *Trajectory; tr.FirstBelow(SeriesLoss, 1); return run{} }},
 		{"Series unknown name", lrPanic, "no series", 0, func() run { NewTrajectory(Schedule{}).Series("nope"); return run{} }},
-		{"RunTrials nil trial", lrPanic, "nil trial", 0, func() run { RunTrials[int](1, 1, 0, nil); return run{} }},
-		{"RunTrials n<0", badParam, "trials", 0, func() run {
-			_, err := RunTrials(-1, 1, 0, func(int, rand.Source) (int, error) { return 0, nil })
-			return errOnly(err)
-		}},
 	}
 }
 

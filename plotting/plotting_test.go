@@ -18,6 +18,7 @@ import (
 	"gonum.org/v1/plot/vg"
 
 	"github.com/lrsense/lrsense/lrsense"
+	"github.com/lrsense/lrsense/lrsense/experiment"
 )
 
 // geometric returns n values a·q^i at x = 0, step, 2·step, ….
@@ -234,7 +235,7 @@ func TestTrajAndBand(t *testing.T) {
 		}()
 		Traj(tr, "nosuch", "")
 	}()
-	b := lrsense.Band{Name: "relerr", Iter: []int{0, 5}, Median: []float64{1, 0.5}, Lo: []float64{0.5, 0.2}, Hi: []float64{2, 1}}
+	b := experiment.Band{Name: "relerr", Iter: []int{0, 5}, Median: []float64{1, 0.5}, Lo: []float64{0.5, 0.2}, Hi: []float64{2, 1}}
 	s = FromBand(b, "GD")
 	if s.Name != "GD" || s.X[1] != 5 || s.Lo[1] != 0.2 || s.Hi[0] != 2 {
 		t.Errorf("FromBand = %+v", s)

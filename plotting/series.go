@@ -92,10 +92,8 @@ func Traj(t *lrsense.Trajectory, metric, name string) Series {
 
 // FromBand returns a trial aggregate as a Series: X the iterations, Y the
 // median and Lo, Hi the quantile band. An empty name means b.Name. It takes
-// the bands of the experiment layer (experiment.BandOf, Results.Bands) and
-// the older lrsense.Band, which have the same fields.
-func FromBand[B lrsense.Band | experiment.Band](band B, name string) Series {
-	b := lrsense.Band(band)
+// the bands of the experiment layer (experiment.BandOf, Results.Bands).
+func FromBand(b experiment.Band, name string) Series {
 	if name == "" {
 		name = b.Name
 	}
