@@ -7,7 +7,7 @@ import "testing"
 // plain Dense.Mul would start goroutines), on symmetric and asymmetric
 // Gaussian sensing and on low-rank approximation.
 func TestIterationAllocs(t *testing.T) {
-	sigma, _ := Spectrum(3, 2, Geometric)
+	sigma := Geometric.Spectrum(3, 2)
 	src := NewSource(51)
 	const n, m, r = 70, 300, 5
 	ts, _ := NewPSDTruth(n, sigma, src)
@@ -26,12 +26,15 @@ func TestIterationAllocs(t *testing.T) {
 	for i := range lambda {
 		lambda[i] = 1 / float64(i+1)
 	}
-	pl, err := NewApproxSymProblem(lambda, r, src)
+	pl, err := newApproxSymProblem(lambda, r, src)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sym := func() Factors { x, _ := RandomSym(n, r, 0.1, StdAlphaOverSqrtCols, src); return x }
-	asym := func() Factors { x, _ := RandomAsym(n, n, r, 0.1, 0.1, StdAlphaOverSqrtCols, src); return x }
+	sym := func() Factors { x := Factors{L: RandomFactor(n, r, 0.1, StdAlphaOverSqrtCols, src)}; return x }
+	asym := func() Factors {
+		x := Factors{L: RandomFactor(n, r, 0.1, StdAlphaOverSqrtCols, src), R: RandomFactor(n, r, 0.1, StdAlphaOverSqrtCols, src)}
+		return x
+	}
 	for _, c := range []struct {
 		name string
 		p    *Problem
@@ -41,17 +44,17 @@ func TestIterationAllocs(t *testing.T) {
 		{"sym GD", ps, &GD{Eta: 0.1}, sym()},
 		{"sym ScaledGD", ps, &ScaledGD{Eta: 0.1, Lambda: 0.01}, sym()},
 		{"sym PrecGD", ps, &PrecGD{Eta: 0.1}, sym()},
-		{"sym NoisyPrecGD", ps, &NoisyPrecGD{Eta: 0.1, Beta: 0.99}, sym()},
-		{"sym SubGM geometric", ps, &SubGM{Rule: GeometricStep, Eta: 0.01, Rho: 0.99}, sym()},
-		{"sym SubGM Polyak", ps, &SubGM{Rule: PolyakStep, Eta: 0.1}, sym()},
-		{"sym SubGM expected", ps, &SubGM{Rule: ErrorStep, Eta: 0.1, Expected: &ExpectedL1{P: 0.1}}, sym()},
+		{"sym PrecGD decaying", ps, &PrecGD{Eta: 0.1, Decay: 0.99}, sym()},
+		{"sym SubGM geometric", ps, &SubGM{Eta: 0.01, Rho: 0.99}, sym()},
+		{"sym SubGM Polyak", ps, &SubGM{PolyakStep: true, Eta: 0.1}, sym()},
+		{"sym SubGM expected", ps, &SubGM{ErrorStep: true, Eta: 0.1, Expected: &ExpectedL1{P: 0.1}}, sym()},
 		{"asym GD", pa, &GD{Eta: 0.1}, asym()},
 		{"asym ScaledGD", pa, &ScaledGD{Eta: 0.1, Lambda: 0.01}, asym()},
 		{"asym PrecGD", pa, &PrecGD{Eta: 0.1}, asym()},
 		{"asym APGD", pa, &APGD{Eta: 0.5}, asym()},
 		{"asym OneStep", pa, &OneStep{Eta: 0.1, LossThreshold: 1e-12}, asym()},
 		{"ApproxGD", pl, &ApproxGD{Eta: 1e-3}, sym()},
-		{"RiemannianGD", pl, &RiemannianGD{Eta: 1e-3}, Factors{L: Orthonormalize(sym().L)}},
+		{"RiemannianGD", pl, &ApproxGD{Eta: 1e-3, Riemannian: true}, Factors{L: orthonormalize(sym().L)}},
 	} {
 		if _, err := c.m.Init(c.p, c.x); err != nil {
 			t.Fatalf("%s: %v", c.name, err)

@@ -129,12 +129,9 @@ func TestAPGDRankDeficientStep(t *testing.T) {
 
 // apgdProblem is a seeded over-parameterized problem: rank 2 truth with
 // κ = 10, r = 2r⋆, m = 5·(n1+n2)·r⋆ Gaussian measurements.
-func apgdProblem(t testing.TB, seed uint64, noise Noise) (*Problem, Factors) {
+func apgdProblem(t testing.TB, seed uint64, noise *Noise) (*Problem, Factors) {
 	src := NewSource(seed)
-	sigma, err := Spectrum(2, 10, Linear)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sigma := Linear.Spectrum(2, 10)
 	truth, err := NewLowRankTruth(12, 10, sigma, src)
 	if err != nil {
 		t.Fatal(err)
@@ -144,10 +141,7 @@ func apgdProblem(t testing.TB, seed uint64, noise Noise) (*Problem, Factors) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	x0, err := RandomAsym(12, 10, 4, 1, 1, StdAlphaOverSqrtRows, src)
-	if err != nil {
-		t.Fatal(err)
-	}
+	x0 := Factors{L: RandomFactor(12, 4, 1, StdAlphaOverSqrtRows, src), R: RandomFactor(10, 4, 1, StdAlphaOverSqrtRows, src)}
 	return p, x0
 }
 
@@ -191,10 +185,7 @@ func TestAPGDMatrixCompletion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	x0, err := RandomAsym(20, 20, 2, 1, 1, StdAlphaOverSqrtRows, src)
-	if err != nil {
-		t.Fatal(err)
-	}
+	x0 := Factors{L: RandomFactor(20, 2, 1, StdAlphaOverSqrtRows, src), R: RandomFactor(20, 2, 1, StdAlphaOverSqrtRows, src)}
 	res, err := Solve(p, &APGD{Eta: 0.5}, x0, &Settings{MaxIterations: 3000, RelErrTol: 1e-8}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -227,10 +218,7 @@ func TestAPGDBadParameters(t *testing.T) {
 func TestAPGDIdentityIsALS(t *testing.T) {
 	op := mustOp(newFullObservation(2, 2))
 	y := mat.NewVecDense(4, []float64{1, 2, 3, 4}) // Y = [1 2; 3 4]
-	p, err := FromMeasurements(op, y, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := &Problem{Op: op, Y: y}
 	// R = 2·e₁ (one column): R(RᵀR)⁻¹ = e₁/2, so L₁ = L₀ − (L₀Rᵀ − Y)·e₁/2
 	// = Y·e₁/2 = [0.5; 1.5] whatever L₀ is.
 	x := Factors{L: mat.NewDense(2, 1, []float64{7, -3}), R: mat.NewDense(2, 1, []float64{2, 0})}

@@ -31,15 +31,32 @@ func fullTarget(p *Problem) (*mat.Dense, error) {
 // but a step makes one product with Σ (O(n1·n2·r)) instead of forming
 // XYᵀ, the residual and two products with it: the gradient is formed as
 // X(YᵀY) − AY and the loss from traces. This is the retraction-free
-// eigenspace computation timed against RiemannianGD. For a symmetric
-// problem Σ must be symmetric.
+// eigenspace computation the paper times against Riemannian GD. For a
+// symmetric problem Σ must be symmetric.
+//
+// With Riemannian set, ApproxGD is instead the paper's baseline, Riemannian
+// gradient ascent for the top-r eigenspace of a symmetric Σ on the Stiefel
+// manifold with the QR retraction:
+//
+//	G = ΣX − X(XᵀΣX),   X ← qf(X + ηG),
+//
+// qf the Q factor of a thin QR decomposition with a positive diagonal R.
+// Its Loss is ½(tr Σ − tr(XᵀΣX)) = ½tr((I − XXᵀ)Σ), the objective
+// −½tr(XᵀΣX) shifted by the constant ½tr Σ so that it is ≥ 0 for PSD Σ (at
+// the top eigenspace it is ½Σ_{i>r}λ_i). x must be symmetric factors; Init
+// starts from qf(X) unless X already has orthonormal columns (‖XᵀX − I‖ ≤
+// 1e-8), so a small random X₀ can be given as it is.
 //
 // Cost: no operator passes (Stats counts 0): ApproxGD reads Σ, the
 // full-observation operator's y, directly; a step makes one product with Σ
-// (symmetric) or two (A·Y and Aᵀ·X).
+// (symmetric or Riemannian) or two (A·Y and Aᵀ·X).
 type ApproxGD struct {
 	// Eta is η; it must be positive.
 	Eta float64
+	// Riemannian selects Riemannian gradient ascent (riemanniangd.go).
+	Riemannian bool
+
+	rgd riemannianGD
 
 	a       *mat.Dense // Σ or A (a view of p.Y)
 	aNorm2  float64
@@ -54,6 +71,9 @@ type ApproxGD struct {
 func (g *ApproxGD) Init(p *Problem, x Factors) (Measures, error) {
 	if !(g.Eta > 0) || math.IsInf(g.Eta, 0) {
 		return Measures{}, badParam("ApproxGD step must be positive and finite, got %v", g.Eta)
+	}
+	if g.Riemannian {
+		return g.rgd.init(p, x)
 	}
 	a, err := fullTarget(p)
 	if err != nil {
@@ -99,6 +119,9 @@ func (g *ApproxGD) eval(x Factors) Measures {
 
 // Iterate takes one simultaneous step and evaluates the new iterate.
 func (g *ApproxGD) Iterate(x Factors) (Measures, error) {
+	if g.Riemannian {
+		return g.rgd.iterate(x, g.Eta)
+	}
 	axpyDense(x.L, -g.Eta, &g.gx)
 	if !x.Sym() {
 		axpyDense(x.R, -g.Eta, &g.gy)
@@ -133,7 +156,7 @@ func frobDot(a, b *mat.Dense) float64 {
 // mulThin stores a·x in dst (n1×k) for a dense n1×n2 a with contiguous rows
 // and a thin n2×k x: a is read once, four rows at a time, each block
 // multiplied with all k columns of x while it is in cache (the product with
-// Σ dominates a step of ApproxGD and RiemannianGD alike). xt is workspace
+// Σ dominates a step of ApproxGD, Riemannian or not). xt is workspace
 // for xᵀ.
 func mulThin(dst, xt, a *mat.Dense, x mat.Matrix) {
 	raw := a.RawMatrix()

@@ -9,7 +9,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// NewApproxSymProblem returns the symmetric low-rank approximation problem of Chen,
+// newApproxSymProblem returns the symmetric low-rank approximation problem of Chen,
 // Chen, Elmasri & Sun (2023, arXiv 2305.19206 v1), min_X ¼‖XXᵀ − Σ‖_F²,
 // with the fully observed n×n matrix Σ = Q·diag(lambda)·Qᵀ (n = len(lambda))
 // on the full-observation operator. Its truth is the best rank-r approximation
@@ -25,10 +25,10 @@ import (
 //
 // lambda must be non-increasing, finite and ≥ 0, with 1 ≤ r ≤ n and a gap
 // λ_r > λ_{r+1} (when r < n) so that the top-r eigenspace is unique;
-// otherwise NewApproxSymProblem returns an error wrapping ErrBadParam. λ_r
+// otherwise newApproxSymProblem returns an error wrapping ErrBadParam. λ_r
 // must be positive (Σ_r = 0 has no relative error). It panics if src is
 // nil.
-func NewApproxSymProblem(lambda []float64, r int, src rand.Source) (*Problem, error) {
+func newApproxSymProblem(lambda []float64, r int, src rand.Source) (*Problem, error) {
 	checkNil("source", src)
 	n := len(lambda)
 	if err := checkApproxSpectrum(lambda, r); err != nil {
@@ -73,25 +73,25 @@ func NewApproxSymProblem(lambda []float64, r int, src rand.Source) (*Problem, er
 	if err != nil {
 		return nil, err
 	}
-	return FromMeasurements(op, mat.NewVecDense(n*n, sig.RawMatrix().Data), truth)
+	return &Problem{Op: op, Y: mat.NewVecDense(n*n, sig.RawMatrix().Data), Truth: truth}, nil
 }
 
-// NewApproxAsymProblem returns the asymmetric low-rank approximation problem of
+// newApproxAsymProblem returns the asymmetric low-rank approximation problem of
 // Chen et al. (2023), min ½‖XYᵀ − A‖_F², with the fully observed n1×n2
 // matrix A = P·diag(s)·Qᵀ (len(s) = min(n1, n2)) on the full-observation operator.
 // P and Q are independent random orthogonal matrices built as in
-// NewApproxSymProblem (P first). Its truth is the best rank-r approximation A_r,
+// newApproxSymProblem (P first). Its truth is the best rank-r approximation A_r,
 // with Truth.U and Truth.V the top-r left and right singular vectors.
 //
 // s must be non-increasing, finite and ≥ 0, with 1 ≤ r ≤ len(s) and
-// s_r > s_{r+1} (when r < len(s)); otherwise NewApproxAsymProblem returns an error
+// s_r > s_{r+1} (when r < len(s)); otherwise newApproxAsymProblem returns an error
 // wrapping ErrBadParam, as it does for non-positive sizes or
 // len(s) ≠ min(n1, n2), s_r = 0, or an n1×n2 matrix that does not fit in
 // memory. It panics if src is nil.
-func NewApproxAsymProblem(n1, n2 int, s []float64, r int, src rand.Source) (*Problem, error) {
+func newApproxAsymProblem(n1, n2 int, s []float64, r int, src rand.Source) (*Problem, error) {
 	checkNil("source", src)
 	if n1 < 1 || n2 < 1 || len(s) != min(n1, n2) {
-		return nil, badParam("NewApproxAsymProblem needs n1, n2 ≥ 1 and min(n1, n2) = %d singular values, got %d×%d", min(n1, n2), n1, n2)
+		return nil, badParam("newApproxAsymProblem needs n1, n2 ≥ 1 and min(n1, n2) = %d singular values, got %d×%d", min(n1, n2), n1, n2)
 	}
 	if err := checkAlloc("A", 8, n1, n2); err != nil {
 		return nil, err
@@ -140,10 +140,10 @@ func NewApproxAsymProblem(n1, n2 int, s []float64, r int, src rand.Source) (*Pro
 	if err != nil {
 		return nil, err
 	}
-	return FromMeasurements(op, mat.NewVecDense(n1*n2, raw.Data), truth)
+	return &Problem{Op: op, Y: mat.NewVecDense(n1*n2, raw.Data), Truth: truth}, nil
 }
 
-// checkApproxSpectrum checks a spectrum for NewApproxSymProblem / NewApproxAsymProblem.
+// checkApproxSpectrum checks a spectrum for newApproxSymProblem / newApproxAsymProblem.
 func checkApproxSpectrum(lambda []float64, r int) error {
 	n := len(lambda)
 	if n < 1 || r < 1 || r > n {
@@ -188,7 +188,7 @@ func randomReflectors(n, k int, rnd *rand.Rand) [][]float64 {
 }
 
 // applyReflectors returns the first r columns of H_k⋯H_1 (H_j = I − 2v_jv_jᵀ,
-// v_j = refl[j−1]): the matrix Q of NewApproxSymProblem restricted to e_1…e_r.
+// v_j = refl[j−1]): the matrix Q of newApproxSymProblem restricted to e_1…e_r.
 func applyReflectors(refl [][]float64, n, r int) *mat.Dense {
 	q := mat.NewDense(n, r, nil)
 	for j := 0; j < r; j++ {

@@ -17,27 +17,27 @@ type Run struct {
 	// Method solves it from X0 (not modified).
 	Method Method
 	X0     Factors
-	// Settings and Recorder are as in Solve; both may be nil.
-	Settings *Settings
-	Recorder Recorder
+	// Settings and Trajectory are as in Solve; both may be nil.
+	Settings   *Settings
+	Trajectory *Trajectory
 }
 
 // SolveAll makes the runs of Solve in lock step and returns their results
-// in the order of runs. Runs whose problems share a Gaussian or
-// SymGaussian operator make their operator passes together: one sweep over
+// in the order of runs. Runs whose problems share an operator of
+// NewGaussian or NewSymGaussian make their operator passes together: one sweep over
 // the stored measurements serves up to 16 runs. The pass is limited by
 // memory bandwidth and a batched one by arithmetic, so a batch costs much
 // less than its runs' passes one by one (at n = 100, m = 2500 eight runs
 // cost two to three single passes: BenchmarkBatchPass, and the BATCH lines
 // of lrsense/internal/benchcmp). α, step-size, λ or method comparisons on
 // one problem are the intended use. Each run keeps its own stopping rule,
-// Status and recorder, and leaves the group when it stops.
+// Status and trajectory, and leaves the group when it stops.
 //
 // The results are bit-identical to those of Solve run by run. The runs
-// take turns (coroutines, one at a time) between passes, so a recorder is
+// take turns (coroutines, one at a time) between passes, so a trajectory is
 // never called concurrently with another run's, and a run's
 // Stats.Runtime and State.Elapsed include the time spent on the other
-// runs. The methods and recorders see a copy of the run's Problem whose
+// runs. The methods and trajectories see a copy of the run's Problem whose
 // operator collects the passes (same Y and Truth); a method must not
 // modify another run's data between two passes.
 //
@@ -117,7 +117,7 @@ func newLockRun(r *Run) *lockRun {
 	s := &lockRun{}
 	op, ok := r.Problem.Op.(batchOp)
 	if !ok {
-		s.res, s.err = Solve(r.Problem, r.Method, r.X0, r.Settings, r.Recorder)
+		s.res, s.err = Solve(r.Problem, r.Method, r.X0, r.Settings, r.Trajectory)
 		return s
 	}
 	s.proxy = &batchingOp{op: op}
@@ -130,7 +130,7 @@ func newLockRun(r *Run) *lockRun {
 			}
 		}()
 		s.proxy.yield = yield
-		s.res, s.err = Solve(&p, r.Method, r.X0, r.Settings, r.Recorder)
+		s.res, s.err = Solve(&p, r.Method, r.X0, r.Settings, r.Trajectory)
 	})
 	return s
 }
@@ -279,6 +279,6 @@ func batchPass(op batchOp, k kernels, reqs []*passRequest, w *batchWork) {
 	}
 }
 
-func (g *Gaussian) rowMat() *rowMatrix { return g.rows }
+func (g *gaussianOp) rowMat() *rowMatrix { return g.rows }
 
-func (o *SymGaussian) rowMat() *rowMatrix { return o.rows }
+func (o *symGaussianOp) rowMat() *rowMatrix { return o.rows }

@@ -11,7 +11,7 @@ import (
 // (the smaller α, the longer the plateau before the error falls).
 func ExampleSolveAll() {
 	src := lrsense.NewSource(1)
-	sigma, _ := lrsense.Spectrum(2, 2, lrsense.Linear)
+	sigma := lrsense.Linear.Spectrum(2, 2)
 	truth, _ := lrsense.NewPSDTruth(20, sigma, src)
 	op, _ := lrsense.NewSymGaussian(200, 20, src)
 	p, _ := lrsense.NewProblem(op, truth, nil, src)
@@ -19,7 +19,7 @@ func ExampleSolveAll() {
 	alphas := []float64{1e-3, 1e-6, 1e-9}
 	var runs []lrsense.Run
 	for _, a := range alphas {
-		x0, _ := lrsense.RandomSym(20, 4, a, lrsense.StdAlphaOverSqrtRows, src)
+		x0 := lrsense.Factors{L: lrsense.RandomFactor(20, 4, a, lrsense.StdAlphaOverSqrtRows, src)}
 		runs = append(runs, lrsense.Run{Problem: p, Method: &lrsense.GD{Eta: 0.25}, X0: x0,
 			Settings: &lrsense.Settings{MaxIterations: 3000, RelErrTol: 1e-3}})
 	}

@@ -53,10 +53,10 @@ func TestBatchPassBitIdentical(t *testing.T) {
 	src := NewSource(12)
 	withChunkElems(64, func() {
 		// Row lengths with every remainder mod 8 of interest: 12, 15, 64, 66.
-		ops["Gaussian 4×3 m=50"] = mustOp(NewGaussian(50, 4, 3, src))
-		ops["Gaussian 5×3 m=29"] = mustOp(NewGaussian(29, 5, 3, src))
-		ops["Gaussian 8×8 m=45"] = mustOp(NewGaussian(45, 8, 8, src))
-		ops["SymGaussian 11 m=47"] = mustOp(NewSymGaussian(47, 11, src))
+		ops["Gaussian 4×3 m=50"] = mustDense(NewGaussian(50, 4, 3, src))
+		ops["Gaussian 5×3 m=29"] = mustDense(NewGaussian(29, 5, 3, src))
+		ops["Gaussian 8×8 m=45"] = mustDense(NewGaussian(45, 8, 8, src))
+		ops["SymGaussian 11 m=47"] = mustDense(NewSymGaussian(47, 11, src))
 	})
 	for name, op := range ops {
 		bop := op.(batchOp)
@@ -93,9 +93,9 @@ func TestBatchPassBitIdentical(t *testing.T) {
 						g.ReuseAs(n1, n2)
 						withWorkers(workers, func() {
 							switch o := op.(type) {
-							case *Gaussian:
+							case *gaussianOp:
 								o.passMap(k, mode, &g, &r, sp, q.x, q.y, q.f)
-							case *SymGaussian:
+							case *symGaussianOp:
 								o.passMap(k, mode, &g, &r, sp, q.x, q.y, q.f)
 							}
 						})
@@ -127,7 +127,7 @@ type lockCase struct {
 
 func lockProblem(t *testing.T, sym bool, seed uint64) *Problem {
 	src := NewSource(seed)
-	sigma, _ := Spectrum(2, 3, Geometric)
+	sigma := Geometric.Spectrum(2, 3)
 	var truth *Truth
 	var op Operator
 	var err error
@@ -145,7 +145,7 @@ func lockProblem(t *testing.T, sym bool, seed uint64) *Problem {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := NewProblem(op, truth, GaussianNoise{Sigma: 1e-3}, src)
+	p, err := NewProblem(op, truth, &Noise{Std: 1e-3}, src)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,18 +153,12 @@ func lockProblem(t *testing.T, sym bool, seed uint64) *Problem {
 }
 
 func symStart(t *testing.T, alpha float64, src rand.Source) Factors {
-	x, err := RandomSym(12, 4, alpha, StdAlphaOverSqrtCols, src)
-	if err != nil {
-		t.Fatal(err)
-	}
+	x := Factors{L: RandomFactor(12, 4, alpha, StdAlphaOverSqrtCols, src)}
 	return x
 }
 
 func asymStart(t *testing.T, alpha float64, src rand.Source) Factors {
-	x, err := RandomAsym(12, 10, 4, alpha, alpha, StdAlphaOverSqrtCols, src)
-	if err != nil {
-		t.Fatal(err)
-	}
+	x := Factors{L: RandomFactor(12, 4, alpha, StdAlphaOverSqrtCols, src), R: RandomFactor(10, 4, alpha, StdAlphaOverSqrtCols, src)}
 	return x
 }
 
@@ -205,7 +199,7 @@ func TestSolveAllBitIdentical(t *testing.T) {
 			return []Method{&ScaledGD{Eta: 0.3, Lambda: 1e-2}, &ScaledGD{Eta: 0.5, Lambda: 0.1}, &ScaledGD{Eta: 0.2, Lambda: 1e-3}}
 		}),
 		sym("sym mixed", func() []Method {
-			return []Method{&GD{Eta: 0.2}, &ScaledGD{Eta: 0.3, Lambda: 1e-2}, &SubGM{Rule: GeometricStep, Eta: 0.05, Rho: 0.98}, &SubGM{Rule: PolyakStep, Eta: 0.5}}
+			return []Method{&GD{Eta: 0.2}, &ScaledGD{Eta: 0.3, Lambda: 1e-2}, &SubGM{Eta: 0.05, Rho: 0.98}, &SubGM{PolyakStep: true, Eta: 0.5}}
 		}),
 		asym("asym GD", func() []Method { return []Method{&GD{Eta: 0.2}, &GD{Eta: 0.3}} }),
 		asym("asym ScaledGD", func() []Method { return []Method{&ScaledGD{Eta: 0.3, Lambda: 1e-2}, &ScaledGD{Eta: 0.5, Lambda: 0}} }),
@@ -243,7 +237,7 @@ func TestSolveAllBitIdentical(t *testing.T) {
 				batched := make([]*Trajectory, len(runs))
 				for i := range runs {
 					batched[i] = NewTrajectory(Schedule{})
-					runs[i].Recorder = batched[i]
+					runs[i].Trajectory = batched[i]
 				}
 				got, err := SolveAll(runs)
 				if err != nil {
@@ -315,7 +309,7 @@ func TestSolveAllMixedOperators(t *testing.T) {
 func TestSolveAllPanic(t *testing.T) {
 	p := lockProblem(t, true, 41)
 	src := NewSource(9)
-	bad, _ := RandomSym(5, 2, 0.1, StdAlphaOverSqrtCols, src) // wrong size
+	bad := Factors{L: RandomFactor(5, 2, 0.1, StdAlphaOverSqrtCols, src)} // wrong size
 	defer func() {
 		if recover() == nil {
 			t.Error("no panic for a starting point of the wrong size")

@@ -34,10 +34,8 @@ func benchProblem(b *testing.B, c benchCase) (*Problem, Factors) {
 	if v, ok := benchProblems.Load(c); ok {
 		p = v.(*Problem)
 	} else {
-		sigma, err := Spectrum(3, 2, Geometric)
-		if err != nil {
-			b.Fatal(err)
-		}
+		sigma := Geometric.Spectrum(3, 2)
+		var err error
 		var truth *Truth
 		var op Operator
 		if c.sym {
@@ -62,9 +60,9 @@ func benchProblem(b *testing.B, c benchCase) (*Problem, Factors) {
 	var x Factors
 	var err error
 	if c.sym {
-		x, err = RandomSym(c.n, c.r, 0.1, StdAlphaOverSqrtCols, src)
+		x = Factors{L: RandomFactor(c.n, c.r, 0.1, StdAlphaOverSqrtCols, src)}
 	} else {
-		x, err = RandomAsym(c.n, c.n, c.r, 0.1, 0.1, StdAlphaOverSqrtCols, src)
+		x = Factors{L: RandomFactor(c.n, c.r, 0.1, StdAlphaOverSqrtCols, src), R: RandomFactor(c.n, c.r, 0.1, StdAlphaOverSqrtCols, src)}
 	}
 	if err != nil {
 		b.Fatal(err)
@@ -75,9 +73,9 @@ func benchProblem(b *testing.B, c benchCase) (*Problem, Factors) {
 // passWith runs the fused pass of op with kernels k.
 func passWith(op Operator, k kernels, g *mat.Dense, r *mat.VecDense, x mat.Matrix, y mat.Vector) {
 	switch o := op.(type) {
-	case *Gaussian:
+	case *gaussianOp:
 		o.pass(k, modeFused, g, r, x, y)
-	case *SymGaussian:
+	case *symGaussianOp:
 		o.pass(k, modeFused, g, r, x, y)
 	default:
 		panic("lrsense: no pass for " + fmt.Sprintf("%T", op))
@@ -142,13 +140,13 @@ func BenchmarkIteration(b *testing.B) {
 			{"GD", func() Method { return &GD{Eta: 0.1} }},
 			{"ScaledGD", func() Method { return &ScaledGD{Eta: 0.1, Lambda: 0.01} }},
 			{"PrecGD", func() Method { return &PrecGD{Eta: 0.1} }},
-			{"NoisyPrecGD", func() Method { return &NoisyPrecGD{Eta: 0.1, Beta: 0.99} }},
+			{"PrecGD decaying", func() Method { return &PrecGD{Eta: 0.1, Decay: 0.99} }},
 		}
 		if c.sym {
 			methods = append(methods, struct {
 				name string
 				make func() Method
-			}{"SubGM", func() Method { return &SubGM{Rule: GeometricStep, Eta: 0.01, Rho: 0.999} }})
+			}{"SubGM", func() Method { return &SubGM{Eta: 0.01, Rho: 0.999} }})
 		} else {
 			methods = append(methods, struct {
 				name string
@@ -219,21 +217,18 @@ func BenchmarkLowRankIteration(b *testing.B) {
 	for i := range lambda {
 		lambda[i] = 1 / float64(i+1)
 	}
-	p, err := NewApproxSymProblem(lambda, 5, NewSource(1))
+	p, err := newApproxSymProblem(lambda, 5, NewSource(1))
 	if err != nil {
 		b.Fatal(err)
 	}
-	x0, err := RandomSym(100, 5, 1, StdAlphaOverSqrtRows, NewSource(2))
-	if err != nil {
-		b.Fatal(err)
-	}
+	x0 := Factors{L: RandomFactor(100, 5, 1, StdAlphaOverSqrtRows, NewSource(2))}
 	for _, c := range []struct {
 		name string
 		m    Method
 		x    Factors
 	}{
 		{"ApproxGD", &ApproxGD{Eta: 1e-3}, x0.Clone()},
-		{"RiemannianGD", &RiemannianGD{Eta: 1e-3}, Factors{L: Orthonormalize(x0.L)}},
+		{"RiemannianGD", &ApproxGD{Eta: 1e-3, Riemannian: true}, Factors{L: orthonormalize(x0.L)}},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			if _, err := c.m.Init(p, c.x); err != nil {
@@ -278,10 +273,7 @@ var paperSizes = []paperSize{
 func BenchmarkPaperSizes(b *testing.B) {
 	for _, ps := range paperSizes {
 		src := NewSource(uint64(ps.n + ps.m))
-		sigma, err := Spectrum(ps.rs, 2, Geometric)
-		if err != nil {
-			b.Fatal(err)
-		}
+		sigma := Geometric.Spectrum(ps.rs, 2)
 		truth, err := NewPSDTruth(ps.n, sigma, src)
 		if err != nil {
 			b.Fatal(err)
@@ -297,10 +289,7 @@ func BenchmarkPaperSizes(b *testing.B) {
 		runs := func(k, iters int) []Run {
 			out := make([]Run, k)
 			for i := range out {
-				x, err := RandomSym(ps.n, ps.rp, 1e-3, StdAlphaOverSqrtCols, NewSource(uint64(i)))
-				if err != nil {
-					b.Fatal(err)
-				}
+				x := Factors{L: RandomFactor(ps.n, ps.rp, 1e-3, StdAlphaOverSqrtCols, NewSource(uint64(i)))}
 				out[i] = Run{Problem: p, Method: ps.method(i), X0: x, Settings: &Settings{MaxIterations: iters}}
 			}
 			return out
@@ -324,7 +313,7 @@ func BenchmarkPaperSizes(b *testing.B) {
 				}
 				b.StopTimer()
 				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*k), "ns/run-iter")
-				b.ReportMetric(float64(op.Bytes())/1e6, "op-MB")
+				b.ReportMetric(float64(op.(sizer).Bytes())/1e6, "op-MB")
 			})
 		}
 	}

@@ -130,10 +130,7 @@ func TestGradientFiniteDifference(t *testing.T) {
 		for i := 0; i < m; i++ {
 			y.SetVec(i, rnd.NormFloat64())
 		}
-		p, err := FromMeasurements(c.op, y, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+		p := &Problem{Op: c.op, Y: y}
 		x := Factors{L: randDense(n1, 3, rnd)}
 		if !c.sym {
 			x.R = randDense(n2, 3, rnd)
@@ -170,10 +167,8 @@ func TestGradientFiniteDifference(t *testing.T) {
 // m = 5·n·r Gaussian measurements.
 func recoveryProblem(t testing.TB, seed uint64, sym bool) *Problem {
 	src := NewSource(seed)
-	sigma, err := Spectrum(2, 2, Linear)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sigma := Linear.Spectrum(2, 2)
+	var err error
 	var truth *Truth
 	var op Operator
 	if sym {
@@ -204,9 +199,9 @@ func TestExactRecovery(t *testing.T) {
 		var x0 Factors
 		var err error
 		if sym {
-			x0, err = RandomSym(20, 2, 1e-3, StdAlphaOverSqrtRows, src)
+			x0 = Factors{L: RandomFactor(20, 2, 1e-3, StdAlphaOverSqrtRows, src)}
 		} else {
-			x0, err = RandomAsym(20, 20, 2, 1e-3, 1e-3, StdAlphaOverSqrtRows, src)
+			x0 = Factors{L: RandomFactor(20, 2, 1e-3, StdAlphaOverSqrtRows, src), R: RandomFactor(20, 2, 1e-3, StdAlphaOverSqrtRows, src)}
 		}
 		if err != nil {
 			t.Fatal(err)
@@ -233,7 +228,7 @@ func TestExactRecovery(t *testing.T) {
 
 func TestSameSeedBitIdentical(t *testing.T) {
 	run := func(i int, src rand.Source) (*Trajectory, error) {
-		sigma, _ := Spectrum(2, 3, Geometric)
+		sigma := Geometric.Spectrum(2, 3)
 		truth, err := NewPSDTruth(12, sigma, src)
 		if err != nil {
 			return nil, err
@@ -242,14 +237,11 @@ func TestSameSeedBitIdentical(t *testing.T) {
 		if err != nil {
 			return nil, err
 		}
-		p, err := NewProblem(op, truth, GaussianNoise{Sigma: 1e-3}, src)
+		p, err := NewProblem(op, truth, &Noise{Std: 1e-3}, src)
 		if err != nil {
 			return nil, err
 		}
-		x0, err := RandomSym(12, 4, 1e-2, StdAlphaOverSqrtCols, src)
-		if err != nil {
-			return nil, err
-		}
+		x0 := Factors{L: RandomFactor(12, 4, 1e-2, StdAlphaOverSqrtCols, src)}
 		traj := NewTrajectory(Schedule{PerDecade: 10}, SingularValuesMetric(3))
 		_, err = Solve(p, &GD{Eta: 0.2}, x0, &Settings{MaxIterations: 300}, traj)
 		return traj, err
@@ -274,7 +266,7 @@ func TestSameSeedBitIdentical(t *testing.T) {
 
 func TestDivergence(t *testing.T) {
 	p := recoveryProblem(t, 8, true)
-	x0, _ := RandomSym(20, 2, 1, StdAlphaOverSqrtRows, NewSource(9))
+	x0 := Factors{L: RandomFactor(20, 2, 1, StdAlphaOverSqrtRows, NewSource(9))}
 	traj := NewTrajectory(Schedule{})
 	res, err := Solve(p, &GD{Eta: 50}, x0, &Settings{MaxIterations: 1000}, traj)
 	if err != nil {
@@ -293,7 +285,7 @@ func TestDivergence(t *testing.T) {
 
 func TestCanceled(t *testing.T) {
 	p := recoveryProblem(t, 8, true)
-	x0, _ := RandomSym(20, 2, 1e-3, StdAlphaOverSqrtRows, NewSource(9))
+	x0 := Factors{L: RandomFactor(20, 2, 1e-3, StdAlphaOverSqrtRows, NewSource(9))}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	res, err := Solve(p, &GD{Eta: 0.1}, x0, &Settings{Context: ctx}, nil)
@@ -305,7 +297,7 @@ func TestCanceled(t *testing.T) {
 func TestBadParameters(t *testing.T) {
 	src := NewSource(1)
 	p := recoveryProblem(t, 2, true)
-	x0, _ := RandomSym(20, 2, 1e-3, StdAlphaOverSqrtRows, src)
+	x0 := Factors{L: RandomFactor(20, 2, 1e-3, StdAlphaOverSqrtRows, src)}
 	nan := mat.NewVecDense(200, nil)
 	nan.SetVec(3, math.NaN())
 	for name, err := range map[string]error{
@@ -318,8 +310,8 @@ func TestBadParameters(t *testing.T) {
 		"m = 0":          second(NewGaussian(0, 3, 3, src)),
 		"m = 0 sym":      second(NewSymGaussian(0, 3, src)),
 		"m > n1·n2":      second(NewEntrySampling(10, 3, 3, src)),
-		"NaN in y":       second(FromMeasurements(p.Op, nan, nil)),
-		"κ < 1":          second(Spectrum(3, 0.5, Linear)),
+		"NaN in y":       solveErr(&Problem{Op: p.Op, Y: nan}, &GD{Eta: 0.1}, x0, nil),
+		"κ < 1":          second(spectrum(3, 0.5, Linear)),
 		"rank > n":       second(NewPSDTruth(2, []float64{1, 1, 1}, src)),
 		"spectral r=0":   second(Spectral(p, 0, true)),
 		"RelErrTol without truth": solveErr(&Problem{Op: p.Op, Y: p.Y}, &GD{Eta: 0.1}, x0,
@@ -369,7 +361,7 @@ type keyConfig struct {
 	Seed     uint64
 	Method   string
 	Sym      bool
-	Noise    GaussianNoise
+	Noise    struct{ Sigma float64 }
 	Schedule Schedule
 	Extra    map[string]float64
 }
@@ -378,7 +370,7 @@ type keyConfig struct {
 // turn and checks that the key changes each time, and only then.
 func TestKeyChangesWithEveryParameter(t *testing.T) {
 	base := keyConfig{N: 100, R: 3, M: 1500, Alpha: 1e-3, Kappas: []float64{1, 10}, Seed: 1,
-		Method: "GD", Noise: GaussianNoise{Sigma: 0.1}, Extra: map[string]float64{"c": 0.25}}
+		Method: "GD", Noise: struct{ Sigma float64 }{0.1}, Extra: map[string]float64{"c": 0.25}}
 	k0 := Key(base)
 	if Key(base) != k0 {
 		t.Fatal("Key is not deterministic")
@@ -437,9 +429,9 @@ func TestKeyChangesWithEveryParameter(t *testing.T) {
 
 func TestTrajectoryGobRoundTrip(t *testing.T) {
 	p := recoveryProblem(t, 3, true)
-	x0, _ := RandomSym(20, 3, 1e-2, StdAlphaOverSqrtRows, NewSource(4))
+	x0 := Factors{L: RandomFactor(20, 3, 1e-2, StdAlphaOverSqrtRows, NewSource(4))}
 	traj := NewTrajectory(Schedule{PerDecade: 8}, SingularValuesMetric(3),
-		SinThetaMetric("angle", p.Truth.U),
+		NewMetric("angle", func(s *State) float64 { return SinTheta(p.Truth.U, s.TopLeft(3)) }),
 		NewMetric(SeriesTime, func(s *State) float64 { return s.Elapsed.Seconds() }))
 	if _, err := Solve(p, &GD{Eta: 0.25}, x0, &Settings{MaxIterations: 200}, traj); err != nil {
 		t.Fatal(err)
@@ -540,8 +532,8 @@ func TestSchedule(t *testing.T) {
 }
 
 func TestSpectrumAndTruth(t *testing.T) {
-	lin, _ := Spectrum(3, 10, Linear)
-	geo, _ := Spectrum(3, 100, Geometric)
+	lin := Linear.Spectrum(3, 10)
+	geo := Geometric.Spectrum(3, 100)
 	if lin[0] != 1 || math.Abs(lin[1]-0.55) > 1e-15 || lin[2] != 0.1 || geo[0] != 1 || math.Abs(geo[1]-0.1) > 1e-15 || geo[2] != 0.01 {
 		t.Errorf("spectra %v %v", lin, geo)
 	}
@@ -593,7 +585,7 @@ func TestSpectralInitRecoversTruthSpace(t *testing.T) {
 
 func TestOutliers(t *testing.T) {
 	y := mat.NewVecDense(10000, nil)
-	Outliers{P: 0.2}.AddTo(y, NewSource(1))
+	Noise{Outliers: 0.2}.AddTo(y, NewSource(1))
 	n := 0
 	for i := 0; i < y.Len(); i++ {
 		if y.AtVec(i) != 0 {

@@ -2,6 +2,7 @@ package lrsense_test
 
 import (
 	"fmt"
+	"math/rand/v2"
 
 	"github.com/lrsense/lrsense/lrsense"
 	"gonum.org/v1/gonum/mat"
@@ -41,11 +42,11 @@ func Example() {
 // turn from one source. This is exactly what Instance.Build draws.
 func Example_longPath() {
 	src := lrsense.NewSource(1)
-	sigma, _ := lrsense.Spectrum(2, 2, lrsense.Linear)
+	sigma := lrsense.Linear.Spectrum(2, 2)
 	truth, _ := lrsense.NewPSDTruth(20, sigma, src)
 	op, _ := lrsense.NewSymGaussian(200, 20, src)
 	p, _ := lrsense.NewProblem(op, truth, nil, src)
-	x0, _ := lrsense.RandomSym(20, 4, 1e-3, lrsense.StdAlphaOverSqrtRows, src)
+	x0 := lrsense.Factors{L: lrsense.RandomFactor(20, 4, 1e-3, lrsense.StdAlphaOverSqrtRows, src)}
 
 	q, y0 := lrsense.Instance{N: 20, Rank: 2, RPrime: 4, M: 200, Kappa: 2,
 		Alpha: 1e-3, Scale: lrsense.StdAlphaOverSqrtRows}.Build(lrsense.NewSource(1))
@@ -60,7 +61,7 @@ func ExampleSolve_badStep() {
 	truth, _ := lrsense.NewPSDTruth(5, []float64{1}, src)
 	op, _ := lrsense.NewSymGaussian(30, 5, src)
 	p, _ := lrsense.NewProblem(op, truth, nil, src)
-	x0, _ := lrsense.RandomSym(5, 1, 0.1, lrsense.StdAlphaOverSqrtRows, src)
+	x0 := lrsense.Factors{L: lrsense.RandomFactor(5, 1, 0.1, lrsense.StdAlphaOverSqrtRows, src)}
 	_, err := lrsense.Solve(p, &lrsense.GD{Eta: -0.1}, x0, nil, nil)
 	fmt.Println(err)
 	// Output:
@@ -70,7 +71,7 @@ func ExampleSolve_badStep() {
 // Trials run in parallel with per-trial seeds; the aggregate is a median
 // and a quantile band per recorded iteration.
 func ExampleRunTrials() {
-	trajs, err := lrsense.RunTrials(4, 0, 7, func(i int, src lrsense.Source) (*lrsense.Trajectory, error) {
+	trajs, err := lrsense.RunTrials(4, 0, 7, func(i int, src rand.Source) (*lrsense.Trajectory, error) {
 		p, x0 := lrsense.Instance{N: 10, Rank: 2, M: 120, Kappa: 2,
 			Alpha: 1e-3, Scale: lrsense.StdAlphaOverSqrtRows}.Build(src)
 		traj := lrsense.NewTrajectory(lrsense.Schedule{Every: 100})

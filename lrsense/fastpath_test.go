@@ -91,6 +91,9 @@ type denseOp interface {
 	pass(k kernels, mode passMode, dst *mat.Dense, r *mat.VecDense, x mat.Matrix, y mat.Vector)
 }
 
+// mustDense is mustOp for the dense Gaussian operators.
+func mustDense(op Operator, err error) denseOp { return mustOp(op, err).(denseOp) }
+
 // withChunkElems runs f with passChunkElems set to n, so that small
 // operators are cut into many chunks. Operators must be built inside f.
 func withChunkElems(n int, f func()) {
@@ -113,12 +116,12 @@ func passOps(seed uint64) map[string]denseOp {
 	src := NewSource(seed)
 	ops := map[string]denseOp{}
 	withChunkElems(64, func() {
-		ops["Gaussian 7×5 m=37"] = mustOp(NewGaussian(37, 7, 5, src))
-		ops["Gaussian 9×13 m=103"] = mustOp(NewGaussian(103, 9, 13, src))
-		ops["Gaussian 1×1 m=3"] = mustOp(NewGaussian(3, 1, 1, src))
-		ops["SymGaussian 6 m=41"] = mustOp(NewSymGaussian(41, 6, src))
-		ops["SymGaussian 13 m=101"] = mustOp(NewSymGaussian(101, 13, src))
-		ops["SymGaussian 1 m=2"] = mustOp(NewSymGaussian(2, 1, src))
+		ops["Gaussian 7×5 m=37"] = mustDense(NewGaussian(37, 7, 5, src))
+		ops["Gaussian 9×13 m=103"] = mustDense(NewGaussian(103, 9, 13, src))
+		ops["Gaussian 1×1 m=3"] = mustDense(NewGaussian(3, 1, 1, src))
+		ops["SymGaussian 6 m=41"] = mustDense(NewSymGaussian(41, 6, src))
+		ops["SymGaussian 13 m=101"] = mustDense(NewSymGaussian(101, 13, src))
+		ops["SymGaussian 1 m=2"] = mustDense(NewSymGaussian(2, 1, src))
 	})
 	return ops
 }
@@ -292,7 +295,7 @@ func TestPassWorkersBitIdentical(t *testing.T) {
 // draw from their source.
 func TestOperatorDrawOrder(t *testing.T) {
 	const m, n1, n2 = 5, 3, 4
-	g := mustOp(NewGaussian(m, n1, n2, NewSource(4)))
+	g := mustDense(NewGaussian(m, n1, n2, NewSource(4)))
 	rnd := rand.New(NewSource(4))
 	for i := 0; i < m; i++ {
 		a := g.Measurement(i)
@@ -305,7 +308,7 @@ func TestOperatorDrawOrder(t *testing.T) {
 		}
 	}
 	const n = 4
-	s := mustOp(NewSymGaussian(m, n, NewSource(4)))
+	s := mustDense(NewSymGaussian(m, n, NewSource(4)))
 	rnd = rand.New(NewSource(4))
 	for i := 0; i < m; i++ {
 		gi := randDense(n, n, rnd)
@@ -325,12 +328,12 @@ func TestOperatorDrawOrder(t *testing.T) {
 // Gaussian, the packed triangle for SymGaussian, at most 0.55 of the dense
 // size from n = 10 on.
 func TestOperatorBytes(t *testing.T) {
-	g := mustOp(NewGaussian(7, 5, 3, NewSource(1)))
+	g := mustDense(NewGaussian(7, 5, 3, NewSource(1)))
 	if got := g.Bytes(); got != 8*7*5*3 {
 		t.Errorf("Gaussian Bytes = %d, want %d", got, 8*7*5*3)
 	}
 	for _, n := range []int{10, 50, 100} {
-		s := mustOp(NewSymGaussian(3, n, NewSource(1)))
+		s := mustDense(NewSymGaussian(3, n, NewSource(1)))
 		dense := 8 * 3 * n * n
 		if got := s.Bytes(); got != 8*3*n*(n+1)/2 || float64(got) > 0.55*float64(dense) {
 			t.Errorf("SymGaussian n=%d Bytes = %d (%.3f of dense)", n, got, float64(got)/float64(dense))

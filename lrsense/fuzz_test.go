@@ -121,7 +121,7 @@ func FuzzConstructors(f *testing.F) {
 			}
 		case 5:
 			var s []float64
-			if expect(t, func() (err error) { s, err = Spectrum(fuzzSize(a), x, Spacing(c)); return err }) {
+			if expect(t, func() error { s = Spacing(c).Spectrum(fuzzSize(a), x); return nil }) {
 				for _, v := range s {
 					if !(v > 0) || v > 1 {
 						t.Fatalf("spectrum value %v", v)
@@ -130,9 +130,9 @@ func FuzzConstructors(f *testing.F) {
 			}
 		case 6, 7:
 			n := small(a)
-			var noise Noise = Outliers{P: x, Std: y}
+			noise := &Noise{Outliers: x, OutlierStd: y}
 			if kind%12 == 7 {
-				noise = GaussianNoise{Sigma: x}
+				noise = &Noise{Std: x}
 			}
 			var p *Problem
 			if expect(t, func() error {
@@ -151,19 +151,23 @@ func FuzzConstructors(f *testing.F) {
 			}
 		case 8:
 			var p *Problem
-			if expect(t, func() (err error) { p, err = NewApproxSymProblem(append(sigma(), 0, 0), small(c), src); return err }) {
+			if expect(t, func() error {
+				lambda := append(sigma(), 0, 0)
+				p, _ = Instance{Kind: ApproxSym, N: len(lambda), Rank: small(c), Spectrum: lambda}.Build(src)
+				return nil
+			}) {
 				checkProblem(t, p)
 			}
 		case 9:
 			var p *Problem
-			if expect(t, func() (err error) {
+			if expect(t, func() error {
 				n1, n2 := fuzzSize(a), fuzzSize(c)
 				s := make([]float64, max(0, min(n1, n2, 12)))
 				for i := range s {
 					s[i] = x * float64(len(s)-i) / float64(len(s))
 				}
-				p, err = NewApproxAsymProblem(n1, n2, s, small(b), src)
-				return err
+				p, _ = Instance{Kind: ApproxAsym, N: n1, N2: n2, Rank: small(b), Spectrum: s}.Build(src)
+				return nil
 			}) {
 				checkProblem(t, p)
 			}
@@ -194,7 +198,8 @@ func FuzzConstructors(f *testing.F) {
 				m, _, _ := op.Dims()
 				yv := mat.NewVecDense(m+int(uint64(c)%2), nil)
 				yv.SetVec(0, x)
-				_, err = FromMeasurements(op, yv, nil)
+				_, _, n := op.Dims()
+				_, err = Solve(&Problem{Op: op, Y: yv}, &GD{Eta: 0.1}, Factors{L: mat.NewDense(n, 1, nil)}, &Settings{MaxIterations: 1}, nil)
 				return err
 			})
 		}
@@ -214,13 +219,16 @@ func FuzzInits(f *testing.F) {
 		switch which % 4 {
 		case 0:
 			rows = fuzzSize(n)
-			if !expect(t, func() (err error) { x, err = RandomSym(rows, fuzzSize(r), alpha, InitScale(scale), src); return err }) {
+			if !expect(t, func() (err error) {
+				x = Factors{L: RandomFactor(rows, fuzzSize(r), alpha, InitScale(scale), src)}
+				return err
+			}) {
 				return
 			}
 		case 1:
 			rows, cols = fuzzSize(n), fuzzSize(n/2)
 			if !expect(t, func() (err error) {
-				x, err = RandomAsym(rows, cols, fuzzSize(r), alpha, alpha/2, InitScale(scale), src)
+				x = Factors{L: RandomFactor(rows, fuzzSize(r), alpha, InitScale(scale), src), R: RandomFactor(cols, fuzzSize(r), alpha/2, InitScale(scale), src)}
 				return err
 			}) {
 				return
@@ -292,20 +300,17 @@ func solverCase(t *testing.T, method, kind uint8, n, rp int64, eta, p2, p3 float
 	case 2:
 		m = &PrecGD{Eta: eta, Scale: p2}
 	case 3:
-		m = &NoisyPrecGD{Eta: eta, Beta: p2, Lambda0: p3}
+		m = &PrecGD{Eta: eta, Decay: p2, Lambda0: p3}
 	case 4:
 		m = &APGD{Eta: eta, Cutoff: p2}
 	case 5:
-		m = &SubGM{Rule: SubGMRule(int(seed % 4)), Eta: eta, Rho: p2}
+		m = &SubGM{PolyakStep: seed%4 == 1 || seed%4 == 3, ErrorStep: seed%4 >= 2, Eta: eta, Rho: p2}
 	case 6:
-		m = &SubGM{Rule: SubGMRule(int(seed % 4)), Eta: eta, Rho: p2, Expected: &ExpectedL1{P: p3, Std: p2}}
+		m = &SubGM{PolyakStep: seed%4 == 1 || seed%4 == 3, ErrorStep: seed%4 >= 2, Eta: eta, Rho: p2, Expected: &ExpectedL1{P: p3, Std: p2}}
 	case 7:
 		m = &OneStep{Eta: eta, LossThreshold: p2, Beta: p3}
 	case 8:
-		m = &RiemannianGD{Eta: eta}
-		if r, c := x0.L.Dims(); x0.Sym() && r >= c {
-			x0.L = Orthonormalize(x0.L)
-		}
+		m = &ApproxGD{Eta: eta, Riemannian: true} // Init starts from qf(x0)
 	case 9:
 		m = &ApproxGD{Eta: eta}
 	}

@@ -7,28 +7,31 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// Gaussian is the dense Gaussian sensing operator: each A_i has i.i.d.
-// N(0, 1) entries and 𝒜(Z)_i = ⟨A_i, Z⟩/√m, so E[𝒜*𝒜] = I on all of
+// gaussianOp is the dense Gaussian sensing operator of NewGaussian: each
+// A_i has i.i.d. N(0, 1) entries and 𝒜(Z)_i = ⟨A_i, Z⟩/√m, so E[𝒜*𝒜] = I on all of
 // ℝ^{n1×n2}. It stores the m×(n1·n2) matrix of the A_i, already scaled by
 // 1/√m, and implements ResidualAdjointer: the residual and the adjoint are
 // computed in one pass over the stored matrix, in parallel over fixed
 // blocks of measurements whose sums are added in a fixed order, so results
 // do not depend on the number of cores. On amd64 CPUs with AVX2 and FMA the
 // pass runs assembly kernels, elsewhere (or with the environment variable
-// LRSENSE_NOASM set) pure-Go ones; the two differ only in rounding. A
-// Gaussian is safe for concurrent use.
-type Gaussian struct {
+// LRSENSE_NOASM set) pure-Go ones; the two differ only in rounding. It is
+// safe for concurrent use.
+type gaussianOp struct {
 	m, n1, n2 int
 	rows      *rowMatrix // row i is vec(A_i)/√m, row-major
 }
 
-// NewGaussian draws a dense Gaussian operator from src. The entries are
+// NewGaussian draws the dense Gaussian operator from src: each A_i has
+// i.i.d. N(0, 1) entries, so E[𝒜*𝒜] = I on all of ℝ^{n1×n2}; the residual
+// and adjoint are computed in one pass whose result does not depend on the
+// number of cores, and the operator is safe for concurrent use. The entries are
 // drawn in the order A_1 row by row, then A_2, …, so the operator depends
 // only on (m, n1, n2) and the source. It returns an error wrapping
 // ErrBadParam if a dimension is not positive or if the 8·m·n1·n2 bytes of
 // the operator overflow int or exceed 2⁴⁸ (checked before allocating). It
 // panics if src is nil.
-func NewGaussian(m, n1, n2 int, src rand.Source) (*Gaussian, error) {
+func NewGaussian(m, n1, n2 int, src rand.Source) (Operator, error) {
 	checkNil("source", src)
 	if m < 1 || n1 < 1 || n2 < 1 {
 		return nil, badParam("Gaussian operator needs m, n1, n2 ≥ 1, got m=%d n1=%d n2=%d", m, n1, n2)
@@ -42,19 +45,19 @@ func NewGaussian(m, n1, n2 int, src rand.Source) (*Gaussian, error) {
 	for i := range data {
 		data[i] = s * rnd.NormFloat64()
 	}
-	return &Gaussian{m: m, n1: n1, n2: n2, rows: newRowMatrix(m, n1*n2, data)}, nil
+	return &gaussianOp{m: m, n1: n1, n2: n2, rows: newRowMatrix(m, n1*n2, data)}, nil
 }
 
 // Dims returns m, n1 and n2.
-func (g *Gaussian) Dims() (m, n1, n2 int) { return g.m, g.n1, g.n2 }
+func (g *gaussianOp) Dims() (m, n1, n2 int) { return g.m, g.n1, g.n2 }
 
 // Bytes returns the size of the stored measurement matrices, 8·m·n1·n2.
 // A pass also keeps a workspace of at most 15 partial sums of 𝒜*(r) (8·n1·n2
 // bytes each) per concurrent call, which Bytes does not count.
-func (g *Gaussian) Bytes() int { return 8 * len(g.rows.a) }
+func (g *gaussianOp) Bytes() int { return 8 * len(g.rows.a) }
 
 // Measurement returns A_i (unscaled, with N(0,1) entries) as a new matrix.
-func (g *Gaussian) Measurement(i int) *mat.Dense {
+func (g *gaussianOp) Measurement(i int) *mat.Dense {
 	row := g.rows.row(i)
 	out := mat.NewDense(g.n1, g.n2, nil)
 	s := math.Sqrt(float64(g.m))
@@ -65,35 +68,35 @@ func (g *Gaussian) Measurement(i int) *mat.Dense {
 }
 
 // ApplyTo stores 𝒜(x) in dst.
-func (g *Gaussian) ApplyTo(dst *mat.VecDense, x mat.Matrix) {
+func (g *gaussianOp) ApplyTo(dst *mat.VecDense, x mat.Matrix) {
 	checkedPass(g.passMap, g.m, g.n1, g.n2, modeApply, nil, dst, nil, x, nil, nil)
 }
 
 // AdjointTo stores 𝒜*(y) in dst.
-func (g *Gaussian) AdjointTo(dst *mat.Dense, y mat.Vector) {
+func (g *gaussianOp) AdjointTo(dst *mat.Dense, y mat.Vector) {
 	checkedPass(g.passMap, g.m, g.n1, g.n2, modeAdjoint, dst, nil, nil, nil, y, nil)
 }
 
 // ResidualAdjointTo stores r = 𝒜(x) − y in r and 𝒜*(r) in dst, reading
 // each A_i once.
-func (g *Gaussian) ResidualAdjointTo(dst *mat.Dense, r *mat.VecDense, x mat.Matrix, y mat.Vector) {
+func (g *gaussianOp) ResidualAdjointTo(dst *mat.Dense, r *mat.VecDense, x mat.Matrix, y mat.Vector) {
 	checkedPass(g.passMap, g.m, g.n1, g.n2, modeFused, dst, r, nil, x, y, nil)
 }
 
 // ResidualMapAdjointTo stores r = 𝒜(x) − y in r, s_i = f(r_i) in s and
 // 𝒜*(s) in dst, reading each A_i once.
-func (g *Gaussian) ResidualMapAdjointTo(dst *mat.Dense, r, s *mat.VecDense, x mat.Matrix, y mat.Vector, f func(float64) float64) {
+func (g *gaussianOp) ResidualMapAdjointTo(dst *mat.Dense, r, s *mat.VecDense, x mat.Matrix, y mat.Vector, f func(float64) float64) {
 	checkedPass(g.passMap, g.m, g.n1, g.n2, modeMapped, dst, r, s, x, y, f)
 }
 
 // pass runs one pass of the given mode with kernels k. In modeAdjoint, y
 // holds the vector to take the adjoint of and r is not used.
-func (g *Gaussian) pass(k kernels, mode passMode, dst *mat.Dense, r *mat.VecDense, x mat.Matrix, y mat.Vector) {
+func (g *gaussianOp) pass(k kernels, mode passMode, dst *mat.Dense, r *mat.VecDense, x mat.Matrix, y mat.Vector) {
 	g.passMap(k, mode, dst, r, nil, x, y, nil)
 }
 
 // passMap is pass with the s and f of modeMapped.
-func (g *Gaussian) passMap(k kernels, mode passMode, dst *mat.Dense, r, s *mat.VecDense, x mat.Matrix, y mat.Vector, f func(float64) float64) {
+func (g *gaussianOp) passMap(k kernels, mode passMode, dst *mat.Dense, r, s *mat.VecDense, x mat.Matrix, y mat.Vector, f func(float64) float64) {
 	rm := g.rows
 	w := rm.getWork()
 	defer rm.putWork(w)
@@ -131,8 +134,8 @@ func (g *Gaussian) passMap(k kernels, mode passMode, dst *mat.Dense, r, s *mat.V
 	}
 }
 
-// checkedPass is the body of the public methods of Gaussian and
-// SymGaussian, an m×(n1×n2) operator whose row pass is pass: it panics on
+// checkedPass is the body of the public methods of gaussianOp and
+// symGaussianOp, an m×(n1×n2) operator whose row pass is pass: it panics on
 // a shape mismatch of x (n1×n2) or y (length m), sizes the destinations
 // that are given (r and s of length m, dst n1×n2; in modeApply the result
 // vector is r) and runs pass with the fast kernels.
@@ -223,7 +226,7 @@ func grow(buf *[]float64, n int) []float64 {
 	return (*buf)[:n]
 }
 
-// SymGaussian is the symmetric (GOE-type) Gaussian sensing operator on n×n
+// symGaussianOp is the symmetric (GOE-type) Gaussian sensing operator on n×n
 // matrices: A_i = (G_i + G_iᵀ)/2 with G_i i.i.d. N(0, 1) entries, so the
 // diagonal of A_i has variance 1 and the off-diagonal entries variance ½.
 // For symmetric Z, ⟨A_i, Z⟩ has variance ‖Z‖_F², hence E[𝒜*𝒜] = I on
@@ -235,17 +238,20 @@ func grow(buf *[]float64, n int) []float64 {
 // symmetric sum of Z. Like Gaussian, it computes the residual and the
 // adjoint in one pass, with results that do not depend on the number of
 // cores, and is safe for concurrent use.
-type SymGaussian struct {
+type symGaussianOp struct {
 	m, n int
 	rows *rowMatrix // row i is the packed upper triangle of A_i/√m
 }
 
-// NewSymGaussian draws a symmetric Gaussian operator from src: for each i,
+// NewSymGaussian draws the symmetric (GOE-type) Gaussian operator on n×n
+// matrices from src: A_i = (G_i + G_iᵀ)/2 with G_i i.i.d. N(0, 1), so
+// E[𝒜*𝒜] = I on symmetric matrices; it stores half of each A_i and, like
+// NewGaussian's operator, makes one pass per residual and adjoint. For each i,
 // the n² entries of G_i row by row, of which A_i keeps (G_i + G_iᵀ)/2. It
 // returns an error wrapping ErrBadParam if m or n is not positive or if the
 // 8·m·n(n+1)/2 bytes of the operator overflow int or exceed 2⁴⁸ (checked
 // before allocating). It panics if src is nil.
-func NewSymGaussian(m, n int, src rand.Source) (*SymGaussian, error) {
+func NewSymGaussian(m, n int, src rand.Source) (Operator, error) {
 	checkNil("source", src)
 	if m < 1 || n < 1 {
 		return nil, badParam("symmetric Gaussian operator needs m, n ≥ 1, got m=%d n=%d", m, n)
@@ -277,19 +283,19 @@ func NewSymGaussian(m, n int, src rand.Source) (*SymGaussian, error) {
 			p = p[n-j:]
 		}
 	}
-	return &SymGaussian{m: m, n: n, rows: newRowMatrix(m, c, data)}, nil
+	return &symGaussianOp{m: m, n: n, rows: newRowMatrix(m, c, data)}, nil
 }
 
 // Dims returns m, n and n.
-func (o *SymGaussian) Dims() (m, n1, n2 int) { return o.m, o.n, o.n }
+func (o *symGaussianOp) Dims() (m, n1, n2 int) { return o.m, o.n, o.n }
 
 // Bytes returns the size of the stored packed triangles, 8·m·n(n+1)/2,
 // not counting the workspace of a pass (at most 15 packed partial sums of
 // 𝒜*(r) per concurrent call).
-func (o *SymGaussian) Bytes() int { return 8 * len(o.rows.a) }
+func (o *symGaussianOp) Bytes() int { return 8 * len(o.rows.a) }
 
 // Measurement returns A_i (unscaled) as a new symmetric matrix.
-func (o *SymGaussian) Measurement(i int) *mat.Dense {
+func (o *symGaussianOp) Measurement(i int) *mat.Dense {
 	p := o.rows.row(i)
 	out := mat.NewDense(o.n, o.n, nil)
 	s := math.Sqrt(float64(o.m))
@@ -305,34 +311,34 @@ func (o *SymGaussian) Measurement(i int) *mat.Dense {
 }
 
 // ApplyTo stores 𝒜(x) in dst.
-func (o *SymGaussian) ApplyTo(dst *mat.VecDense, x mat.Matrix) {
+func (o *symGaussianOp) ApplyTo(dst *mat.VecDense, x mat.Matrix) {
 	checkedPass(o.passMap, o.m, o.n, o.n, modeApply, nil, dst, nil, x, nil, nil)
 }
 
 // AdjointTo stores 𝒜*(y) in dst.
-func (o *SymGaussian) AdjointTo(dst *mat.Dense, y mat.Vector) {
+func (o *symGaussianOp) AdjointTo(dst *mat.Dense, y mat.Vector) {
 	checkedPass(o.passMap, o.m, o.n, o.n, modeAdjoint, dst, nil, nil, nil, y, nil)
 }
 
 // ResidualAdjointTo stores r = 𝒜(x) − y in r and 𝒜*(r) in dst, reading
 // each packed A_i once.
-func (o *SymGaussian) ResidualAdjointTo(dst *mat.Dense, r *mat.VecDense, x mat.Matrix, y mat.Vector) {
+func (o *symGaussianOp) ResidualAdjointTo(dst *mat.Dense, r *mat.VecDense, x mat.Matrix, y mat.Vector) {
 	checkedPass(o.passMap, o.m, o.n, o.n, modeFused, dst, r, nil, x, y, nil)
 }
 
 // ResidualMapAdjointTo stores r = 𝒜(x) − y in r, s_i = f(r_i) in s and
 // 𝒜*(s) in dst, reading each packed A_i once.
-func (o *SymGaussian) ResidualMapAdjointTo(dst *mat.Dense, r, s *mat.VecDense, x mat.Matrix, y mat.Vector, f func(float64) float64) {
+func (o *symGaussianOp) ResidualMapAdjointTo(dst *mat.Dense, r, s *mat.VecDense, x mat.Matrix, y mat.Vector, f func(float64) float64) {
 	checkedPass(o.passMap, o.m, o.n, o.n, modeMapped, dst, r, s, x, y, f)
 }
 
 // pass packs x, runs the pass with kernels k and unpacks g into dst.
-func (o *SymGaussian) pass(k kernels, mode passMode, dst *mat.Dense, r *mat.VecDense, x mat.Matrix, y mat.Vector) {
+func (o *symGaussianOp) pass(k kernels, mode passMode, dst *mat.Dense, r *mat.VecDense, x mat.Matrix, y mat.Vector) {
 	o.passMap(k, mode, dst, r, nil, x, y, nil)
 }
 
 // passMap is pass with the s and f of modeMapped.
-func (o *SymGaussian) passMap(k kernels, mode passMode, dst *mat.Dense, r, s *mat.VecDense, x mat.Matrix, y mat.Vector, f func(float64) float64) {
+func (o *symGaussianOp) passMap(k kernels, mode passMode, dst *mat.Dense, r, s *mat.VecDense, x mat.Matrix, y mat.Vector, f func(float64) float64) {
 	rm := o.rows
 	w := rm.getWork()
 	defer rm.putWork(w)
@@ -379,7 +385,7 @@ type residualMapAdjointer interface {
 // residualMapAdjointTo stores r = 𝒜(x) − y in r, s_i = f(r_i) in s and
 // g = 𝒜*(s) in g: the pass of a method that maps each residual before the
 // adjoint, such as the sub-gradient method of Ma & Fattahi (2023) with
-// Q = 𝒜*(Sign(𝒜(UUᵀ) − y))/√m (see SubGM). Gaussian and SymGaussian do it
+// Q = 𝒜*(Sign(𝒜(UUᵀ) − y))/√m (see SubGM). gaussianOp and symGaussianOp do it
 // in one pass over their stored measurements instead of two. f may be
 // called from several goroutines at once and in any order, so it must be a
 // pure function of its argument. s may be r (it then ends up holding f(r)).
@@ -403,7 +409,7 @@ func residualMapAdjointTo(op Operator, g *mat.Dense, r, s *mat.VecDense, x mat.M
 }
 
 // packX stores x row by row.
-func (g *Gaussian) packX(dst []float64, x mat.Matrix) {
+func (g *gaussianOp) packX(dst []float64, x mat.Matrix) {
 	if d, ok := x.(*mat.Dense); ok {
 		raw := d.RawMatrix()
 		for i := 0; i < g.n1; i++ {
@@ -419,7 +425,7 @@ func (g *Gaussian) packX(dst []float64, x mat.Matrix) {
 }
 
 // unpackG stores the adjoint s, held row by row, in dst.
-func (g *Gaussian) unpackG(dst *mat.Dense, s []float64) {
+func (g *gaussianOp) unpackG(dst *mat.Dense, s []float64) {
 	raw := dst.RawMatrix()
 	for i := 0; i < g.n1; i++ {
 		copy(raw.Data[i*raw.Stride:i*raw.Stride+g.n2], s[i*g.n2:])
@@ -428,7 +434,7 @@ func (g *Gaussian) unpackG(dst *mat.Dense, s []float64) {
 
 // packX stores the packed symmetric sum of x: x_jj, then x_jk + x_kj for
 // k > j, row by row.
-func (o *SymGaussian) packX(dst []float64, x mat.Matrix) {
+func (o *symGaussianOp) packX(dst []float64, x mat.Matrix) {
 	n, p := o.n, dst
 	if d, ok := x.(*mat.Dense); ok {
 		raw := d.RawMatrix()
@@ -452,7 +458,7 @@ func (o *SymGaussian) packX(dst []float64, x mat.Matrix) {
 }
 
 // unpackG stores the symmetric matrix whose packed upper triangle is s.
-func (o *SymGaussian) unpackG(dst *mat.Dense, s []float64) {
+func (o *symGaussianOp) unpackG(dst *mat.Dense, s []float64) {
 	raw := dst.RawMatrix()
 	n, p := o.n, s
 	for j := 0; j < n; j++ {

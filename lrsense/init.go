@@ -55,24 +55,23 @@ func smallRandom(n, r int, alpha float64, scale InitScale, src rand.Source) (*ma
 	return mat.NewDense(n, r, data), nil
 }
 
-// RandomSym returns symmetric factors U₀ = α·G (G n×r Gaussian, scaled as scale says) for an n×n
-// problem. It returns an error wrapping ErrBadParam if n < 1, r < 1, α is
-// negative or not finite, or scale is unknown, and panics if src is nil.
-func RandomSym(n, r int, alpha float64, scale InitScale, src rand.Source) (Factors, error) {
-	u, err := smallRandom(n, r, alpha, scale, src)
-	return Factors{L: u}, err
-}
-
-// RandomAsym returns asymmetric factors L₀ (n1×r, scale alphaL) and R₀
-// (n2×r, scale alphaR), L₀ drawn first. Its errors and panics are those of
-// RandomSym.
-func RandomAsym(n1, n2, r int, alphaL, alphaR float64, scale InitScale, src rand.Source) (Factors, error) {
-	l, err := smallRandom(n1, r, alphaL, scale, src)
+// RandomFactor returns an n×r factor α·G, G with i.i.d. N(0, 1) entries
+// scaled as scale says, drawn row by row from src: the small random
+// initialization. Symmetric factors are Factors{L: RandomFactor(n, r, …)};
+// asymmetric ones Factors{L: RandomFactor(n1, r, …), R: RandomFactor(n2, r,
+// …)}, L drawn first (Go evaluates a composite literal left to right), with
+// the same or different scales α.
+//
+// Every argument is the caller's choice, so a bad one is a programmer
+// error: RandomFactor panics with a message starting "lrsense:" if n < 1,
+// r < 1, an n×r matrix does not fit in memory, α is negative or not finite,
+// scale is unknown, or src is nil.
+func RandomFactor(n, r int, alpha float64, scale InitScale, src rand.Source) *mat.Dense {
+	f, err := smallRandom(n, r, alpha, scale, src)
 	if err != nil {
-		return Factors{}, err
+		panic(err.Error())
 	}
-	rr, err := smallRandom(n2, r, alphaR, scale, src)
-	return Factors{L: l, R: rr}, err
+	return f
 }
 
 // Spectral returns the spectral initialization from the top r eigen- or

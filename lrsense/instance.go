@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-
-	"gonum.org/v1/gonum/mat"
 )
 
 // Kind is the kind of an Instance.
@@ -13,21 +11,27 @@ type Kind int
 
 const (
 	// PSDSensing is symmetric matrix sensing: a PSD truth X⋆ = U·diag(σ)·Uᵀ
-	// (NewPSDTruth), the SymGaussian operator, symmetric factors. With
+	// (NewPSDTruth), the NewSymGaussian operator, symmetric factors. With
 	// Outliers > 0 it is the robust setup of SubGM.
 	PSDSensing Kind = iota
 	// AsymSensing is asymmetric sensing: an N×N2 truth (NewLowRankTruth),
-	// the Gaussian operator, factors L (N×r′) and R (N2×r′).
+	// the NewGaussian operator, factors L (N×r′) and R (N2×r′).
 	AsymSensing
 	// Completion is matrix completion: an N×N2 truth (NewLowRankTruth), M
-	// entries observed uniformly without replacement (EntrySampling),
+	// entries observed uniformly without replacement (NewEntrySampling),
 	// asymmetric factors.
 	Completion
-	// ApproxSym is low-rank approximation of a fully observed symmetric
-	// N×N matrix Σ (NewApproxSymProblem), symmetric factors.
+	// ApproxSym is the symmetric low-rank approximation problem of Chen,
+	// Chen, Elmasri & Sun (2023, arXiv 2305.19206 v1), min ¼‖XXᵀ − Σ‖_F²,
+	// with a fully observed N×N Σ = Q·diag(λ)·Qᵀ, Q random orthogonal (a
+	// product of min(N, Rank+8) Householder reflectors, so Σ costs
+	// O(N²·Rank)), and symmetric factors. Its truth is the best rank-r
+	// approximation Σ_r (Truth.U its eigenvectors), so RelErr is the
+	// paper's ‖XXᵀ − Σ_r‖_F/‖Σ_r‖_F. λ needs a gap λ_r > λ_{r+1}.
 	ApproxSym
-	// ApproxAsym is low-rank approximation of a fully observed N×N2 matrix
-	// (NewApproxAsymProblem), asymmetric factors.
+	// ApproxAsym is the asymmetric one, min ½‖LRᵀ − A‖_F² with a fully
+	// observed N×N2 A = P·diag(s)·Qᵀ (P, Q as for ApproxSym, P first), its
+	// truth the best rank-r approximation A_r, asymmetric factors.
 	ApproxAsym
 )
 
@@ -37,7 +41,7 @@ const (
 // given beside it.
 //
 // The spectrum of X⋆ (of Σ's top Rank eigenvalues for ApproxSym, of A's
-// top singular values for ApproxAsym) is Spectrum(Rank, Kappa, Spacing):
+// top singular values for ApproxAsym) is Spacing.Spectrum(Rank, Kappa):
 // from 1 down to 1/κ.
 type Instance struct {
 	// Kind selects the setup; the zero value is PSDSensing.
@@ -59,13 +63,20 @@ type Instance struct {
 	// values after the top Rank fall linearly from Tail/κ to 0, so the gap
 	// λ_r − λ_{r+1} is (1 − Tail)/κ. 0 means an exactly rank-r Σ.
 	Tail float64
+	// Spectrum, when not nil, gives the values instead of Kappa, Spacing
+	// and Tail (which must then be zero): the Rank singular values of X⋆
+	// (sensing, completion; positive and finite), all N eigenvalues of Σ
+	// (ApproxSym), or all min(N, N2) singular values of A (ApproxAsym);
+	// for approximation they must be finite, ≥ 0 and non-increasing with
+	// λ_r > λ_{r+1} and λ_r > 0.
+	Spectrum []float64
 	// Noise is the standard deviation of the Gaussian noise added to every
 	// measurement of a sensing or completion instance, in the package
 	// normalization (see Operator); 0 means none.
 	Noise float64
 	// Outliers is the probability, in [0, 1), that a measurement is
-	// corrupted by an added N(0, OutlierStd²) value (the Outliers noise,
-	// after the Gaussian one); OutlierStd 0 means 10.
+	// corrupted by an added N(0, OutlierStd²) value (after the Gaussian
+	// noise; see Noise); OutlierStd 0 means 10.
 	Outliers, OutlierStd float64
 	// Alpha is the scale α of the initialization, whose entries are
 	// N(0, σ²) with σ given by Scale (StdAlpha: σ = α; the default).
@@ -82,8 +93,9 @@ type Instance struct {
 // out of range (N, Rank < 1; Rank > min(N, N2); M < 1, or M > N·N2 for
 // completion), if RPrime < 0, if κ < 1, Tail ∉ [0, 1), Outliers ∉ [0, 1),
 // a noise or scale parameter is negative or not finite, if Kind, Spacing
-// or Scale is unknown, if the instance does not fit in memory, or if src
-// is nil.
+// or Scale is unknown, if Spectrum has the wrong length, values its doc
+// excludes, or comes with Kappa, Spacing or Tail, if the instance does not
+// fit in memory, or if src is nil.
 func (s Instance) Build(src rand.Source) (*Problem, Factors) {
 	s.check()
 	checkNil("source", src)
@@ -98,19 +110,23 @@ func (s Instance) Build(src rand.Source) (*Problem, Factors) {
 	if kappa == 0 {
 		kappa = 1
 	}
-	sigma, err := Spectrum(s.Rank, kappa, s.Spacing)
-	if err != nil {
-		panic(err.Error())
+	sigma := s.Spectrum
+	if sigma == nil {
+		sigma = s.Spacing.Spectrum(s.Rank, kappa)
 	}
 	sym := s.Kind == PSDSensing || s.Kind == ApproxSym
 	var p *Problem
+	var err error
 	switch s.Kind {
 	case ApproxSym, ApproxAsym:
-		spec := s.approxSpectrum(sigma, min(n1, n2), kappa)
+		spec := s.Spectrum
+		if spec == nil {
+			spec = s.approxSpectrum(sigma, min(n1, n2), kappa)
+		}
 		if sym {
-			p, err = NewApproxSymProblem(spec, s.Rank, src)
+			p, err = newApproxSymProblem(spec, s.Rank, src)
 		} else {
-			p, err = NewApproxAsymProblem(n1, n2, spec, s.Rank, src)
+			p, err = newApproxAsymProblem(n1, n2, spec, s.Rank, src)
 		}
 	default:
 		p, err = s.sensing(n1, n2, sigma, src)
@@ -118,16 +134,17 @@ func (s Instance) Build(src rand.Source) (*Problem, Factors) {
 	if err != nil {
 		panic(err.Error())
 	}
-	var x Factors
-	if sym {
-		x, err = RandomSym(n1, rp, s.Alpha, s.Scale, src)
-	} else {
-		x, err = RandomAsym(n1, n2, rp, s.Alpha, s.Alpha, s.Scale, src)
-	}
-	if err != nil {
-		panic(err.Error())
+	x := Factors{L: RandomFactor(n1, rp, s.Alpha, s.Scale, src)}
+	if !sym {
+		x.R = RandomFactor(n2, rp, s.Alpha, s.Scale, src)
 	}
 	return p, x
+}
+
+// NewSource returns the package's standard source for a seed: a PCG
+// generator. Everything random in a run is drawn from one such source.
+func NewSource(seed uint64) rand.Source {
+	return rand.NewPCG(seed, 0x853c49e6748fea9b)
 }
 
 // sensing builds the truth, operator and measurements of a sensing or
@@ -153,32 +170,7 @@ func (s Instance) sensing(n1, n2 int, sigma []float64, src rand.Source) (*Proble
 	if err != nil {
 		return nil, err
 	}
-	var noise noises
-	if s.Noise > 0 {
-		noise = append(noise, GaussianNoise{Sigma: s.Noise})
-	}
-	if s.Outliers > 0 {
-		noise = append(noise, Outliers{P: s.Outliers, Std: s.OutlierStd})
-	}
-	return NewProblem(op, truth, noise, src)
-}
-
-// noises applies several noise models in order.
-type noises []Noise
-
-func (ns noises) check() error {
-	for _, n := range ns {
-		if err := checkNoise(n); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func (ns noises) AddTo(y *mat.VecDense, src rand.Source) {
-	for _, n := range ns {
-		n.AddTo(y, src)
-	}
+	return NewProblem(op, truth, &Noise{Std: s.Noise, Outliers: s.Outliers, OutlierStd: s.OutlierStd}, src)
 }
 
 // approxSpectrum returns the k values of Σ's (or A's) spectrum: sigma, then
@@ -230,7 +222,22 @@ func (s Instance) check() {
 		bad("unknown Spacing %d", s.Spacing)
 	case s.Scale < StdAlpha || s.Scale > StdAlphaOverSqrtCols:
 		bad("unknown InitScale %d", s.Scale)
+	case s.Spectrum != nil && (s.Kappa != 0 || s.Spacing != Linear || s.Tail != 0):
+		bad("Spectrum replaces Kappa, Spacing and Tail: leave them zero")
+	case s.Spectrum != nil && len(s.Spectrum) != s.spectrumLen(n2):
+		bad("Spectrum needs %d values for this Kind, got %d", s.spectrumLen(n2), len(s.Spectrum))
 	}
+}
+
+// spectrumLen is the length Spectrum must have.
+func (s Instance) spectrumLen(n2 int) int {
+	switch s.Kind {
+	case ApproxSym:
+		return s.N
+	case ApproxAsym:
+		return min(s.N, n2)
+	}
+	return s.Rank
 }
 
 func finiteNonNeg(v float64) bool { return v >= 0 && !math.IsInf(v, 0) }

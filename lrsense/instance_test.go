@@ -16,14 +16,43 @@ func TestInstanceIsTheLongPath(t *testing.T) {
 	p, x := in.Build(NewSource(7))
 
 	src := NewSource(7)
-	sigma, _ := Spectrum(2, 5, Linear)
+	sigma := Linear.Spectrum(2, 5)
 	truth, _ := NewPSDTruth(12, sigma, src)
 	op, _ := NewSymGaussian(200, 12, src)
-	q, _ := NewProblem(op, truth, GaussianNoise{Sigma: 1e-3}, src)
-	x0, _ := RandomSym(12, 4, 1e-2, StdAlphaOverSqrtRows, src)
+	q, _ := NewProblem(op, truth, &Noise{Std: 1e-3}, src)
+	x0 := Factors{L: RandomFactor(12, 4, 1e-2, StdAlphaOverSqrtRows, src)}
 
 	if !mat.Equal(p.Y, q.Y) || !mat.Equal(p.Truth.X, q.Truth.X) || !mat.Equal(x.L, x0.L) || x.R != nil {
 		t.Error("Build differs from the long path with the same source")
+	}
+}
+
+// TestInstanceSpectrum checks that an explicit Spectrum gives what the
+// constructors give with those values, for sensing and both
+// approximations, and that asymmetric factors draw L before R.
+func TestInstanceSpectrum(t *testing.T) {
+	sigma := []float64{3, 2, 2}
+	p, x := Instance{Kind: AsymSensing, N: 9, N2: 7, Rank: 3, RPrime: 4, M: 150, Alpha: 0.1, Spectrum: sigma}.Build(NewSource(3))
+	src := NewSource(3)
+	truth, _ := NewLowRankTruth(9, 7, sigma, src)
+	op, _ := NewGaussian(150, 9, 7, src)
+	q, _ := NewProblem(op, truth, nil, src)
+	x0 := Factors{L: RandomFactor(9, 4, 0.1, StdAlpha, src), R: RandomFactor(7, 4, 0.1, StdAlpha, src)}
+	if !mat.Equal(p.Y, q.Y) || !mat.Equal(x.L, x0.L) || !mat.Equal(x.R, x0.R) {
+		t.Error("AsymSensing with Spectrum differs from the long path")
+	}
+
+	lambda := []float64{4, 3, 1, 0.5, 0}
+	p, _ = Instance{Kind: ApproxSym, N: 5, Rank: 2, Spectrum: lambda}.Build(NewSource(4))
+	q, _ = newApproxSymProblem(lambda, 2, NewSource(4))
+	if !mat.Equal(p.Y, q.Y) || !mat.Equal(p.Truth.X, q.Truth.X) {
+		t.Error("ApproxSym with Spectrum differs from newApproxSymProblem")
+	}
+	s := []float64{2, 1, 0.5}
+	p, _ = Instance{Kind: ApproxAsym, N: 6, N2: 3, Rank: 1, Spectrum: s}.Build(NewSource(5))
+	q, _ = newApproxAsymProblem(6, 3, s, 1, NewSource(5))
+	if !mat.Equal(p.Y, q.Y) || !mat.Equal(p.Truth.X, q.Truth.X) {
+		t.Error("ApproxAsym with Spectrum differs from newApproxAsymProblem")
 	}
 }
 
@@ -34,12 +63,12 @@ func TestInstanceKinds(t *testing.T) {
 		sym    bool
 		op     string
 	}{
-		{Instance{N: 10, Rank: 2, M: 100, Alpha: 1}, 10, 10, true, "*lrsense.SymGaussian"},
-		{Instance{Kind: AsymSensing, N: 10, N2: 7, Rank: 2, RPrime: 3, M: 100, Alpha: 1}, 10, 7, false, "*lrsense.Gaussian"},
-		{Instance{Kind: Completion, N: 10, Rank: 2, M: 60, Alpha: 1}, 10, 10, false, "*lrsense.EntrySampling"},
+		{Instance{N: 10, Rank: 2, M: 100, Alpha: 1}, 10, 10, true, "*lrsense.symGaussianOp"},
+		{Instance{Kind: AsymSensing, N: 10, N2: 7, Rank: 2, RPrime: 3, M: 100, Alpha: 1}, 10, 7, false, "*lrsense.gaussianOp"},
+		{Instance{Kind: Completion, N: 10, Rank: 2, M: 60, Alpha: 1}, 10, 10, false, "*lrsense.entrySampling"},
 		{Instance{Kind: ApproxSym, N: 10, Rank: 2, Tail: 0.5, Alpha: 1}, 10, 10, true, "*lrsense.fullObservation"},
 		{Instance{Kind: ApproxAsym, N: 10, N2: 6, Rank: 2, Alpha: 1}, 10, 6, false, "*lrsense.fullObservation"},
-		{Instance{N: 10, Rank: 2, M: 100, Outliers: 0.2, Alpha: 1}, 10, 10, true, "*lrsense.SymGaussian"},
+		{Instance{N: 10, Rank: 2, M: 100, Outliers: 0.2, Alpha: 1}, 10, 10, true, "*lrsense.symGaussianOp"},
 	} {
 		p, x := c.in.Build(NewSource(1))
 		n1, n2 := p.Dims()

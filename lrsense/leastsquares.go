@@ -20,7 +20,11 @@ type LeastSquares struct {
 }
 
 // NewLeastSquares returns an evaluator for p.
-func NewLeastSquares(p *Problem) *LeastSquares { return &LeastSquares{p: p} }
+func NewLeastSquares(p *Problem) *LeastSquares {
+	checkNil("problem", p)
+	p.check()
+	return &LeastSquares{p: p}
+}
 
 // Problem returns the problem the objective is built on.
 func (ls *LeastSquares) Problem() *Problem { return ls.p }

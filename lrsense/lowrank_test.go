@@ -31,7 +31,7 @@ func approxProblem(t *testing.T, n1, n2 int, sigma []float64, seed uint64) *Prob
 
 func TestApproxGDHandStep(t *testing.T) {
 	op, _ := newFullObservation(1, 1)
-	p, _ := FromMeasurements(op, mat.NewVecDense(1, []float64{2}), nil)
+	p := &Problem{Op: op, Y: mat.NewVecDense(1, []float64{2})}
 	x := Factors{L: mat.NewDense(1, 1, []float64{1})}
 	g := &ApproxGD{Eta: 0.1}
 	st, err := g.Init(p, x)
@@ -91,17 +91,19 @@ func TestApproxGDAndRiemannianGDConverge(t *testing.T) {
 	// A gapped Σ: the truth plus a small full-rank tail keeps the top-3
 	// eigenspace the truth's.
 	src := NewSource(6)
-	x0, _ := RandomSym(30, 3, 1e-3, StdAlphaOverSqrtRows, src)
+	x0 := Factors{L: RandomFactor(30, 3, 1e-3, StdAlphaOverSqrtRows, src)}
 	res, err := Solve(p, &ApproxGD{Eta: 0.2}, x0, &Settings{MaxIterations: 2000, RelErrTol: 1e-10}, nil)
 	if err != nil || res.Status != Converged {
 		t.Fatalf("ApproxGD: %v %v after %d", res.Status, err, res.Stats.Iterations)
 	}
-	if d := ProjDist(p.Truth.U, Orthonormalize(res.X.L)); d > 1e-8 {
+	if d := ProjDist(p.Truth.U, orthonormalize(res.X.L)); d > 1e-8 {
 		t.Errorf("retraction-free eigenspace at distance %v", d)
 	}
-	q0 := Factors{L: Orthonormalize(x0.L)}
-	traj := NewTrajectory(Schedule{}, ProjDistMetric("dist", p.Truth.U))
-	res, err = Solve(p, &RiemannianGD{Eta: 0.3}, q0, &Settings{MaxIterations: 300}, traj)
+	q0 := Factors{L: orthonormalize(x0.L)}
+	traj := NewTrajectory(Schedule{}, NewMetric("dist", func(s *State) float64 {
+		return ProjDist(p.Truth.U, orthonormalize(s.X.L))
+	}))
+	res, err = Solve(p, &ApproxGD{Eta: 0.3, Riemannian: true}, q0, &Settings{MaxIterations: 300}, traj)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,15 +124,14 @@ func TestApproxGDAndRiemannianGDConverge(t *testing.T) {
 
 func TestLowRankBadParameters(t *testing.T) {
 	p := approxProblem(t, 6, 6, []float64{1}, 1)
-	x, _ := RandomSym(6, 2, 1, StdAlphaOverSqrtRows, NewSource(2))
+	x := Factors{L: RandomFactor(6, 2, 1, StdAlphaOverSqrtRows, NewSource(2))}
 	gauss := recoveryProblem(t, 1, true)
-	xg, _ := RandomSym(20, 2, 1, StdAlphaOverSqrtRows, NewSource(2))
+	xg := Factors{L: RandomFactor(20, 2, 1, StdAlphaOverSqrtRows, NewSource(2))}
 	for name, err := range map[string]error{
 		"ApproxGD step":         solveErr(p, &ApproxGD{}, x, nil),
 		"ApproxGD operator":     solveErr(gauss, &ApproxGD{Eta: 0.1}, xg, nil),
-		"RiemannianGD step":     solveErr(p, &RiemannianGD{Eta: -1}, Factors{L: Orthonormalize(x.L)}, nil),
-		"RiemannianGD not orth": solveErr(p, &RiemannianGD{Eta: 0.1}, x, nil),
-		"RiemannianGD operator": solveErr(gauss, &RiemannianGD{Eta: 0.1}, Factors{L: Orthonormalize(xg.L)}, nil),
+		"RiemannianGD step":     solveErr(p, &ApproxGD{Eta: -1, Riemannian: true}, Factors{L: orthonormalize(x.L)}, nil),
+		"RiemannianGD operator": solveErr(gauss, &ApproxGD{Eta: 0.1, Riemannian: true}, Factors{L: orthonormalize(xg.L)}, nil),
 	} {
 		if !errors.Is(err, ErrBadParam) {
 			t.Errorf("%s: %v, want ErrBadParam", name, err)
@@ -141,7 +142,7 @@ func TestLowRankBadParameters(t *testing.T) {
 func TestOrthonormalize(t *testing.T) {
 	rnd := rand.New(NewSource(9))
 	a := randDense(7, 3, rnd)
-	q := Orthonormalize(a)
+	q := orthonormalize(a)
 	var qtq mat.Dense
 	qtq.Mul(q.T(), q)
 	if !mat.EqualApprox(&qtq, eye(3), 1e-13) {
@@ -160,7 +161,7 @@ func TestOrthonormalize(t *testing.T) {
 			}
 		}
 	}
-	if d := ProjDist(q, Orthonormalize(q)); d > 1e-14 {
+	if d := ProjDist(q, orthonormalize(q)); d > 1e-14 {
 		t.Errorf("orth(Q) moved: %v", d)
 	}
 }
@@ -170,9 +171,9 @@ func TestOrthonormalize(t *testing.T) {
 // X + G = (1.5, 0.5)/√2, whose Q factor is (3, 1)/√10.
 func TestRiemannianGDHandStep(t *testing.T) {
 	op, _ := newFullObservation(2, 2)
-	p, _ := FromMeasurements(op, mat.NewVecDense(4, []float64{2, 0, 0, 1}), nil)
+	p := &Problem{Op: op, Y: mat.NewVecDense(4, []float64{2, 0, 0, 1})}
 	x := Factors{L: mat.NewDense(2, 1, []float64{1 / math.Sqrt2, 1 / math.Sqrt2})}
-	g := &RiemannianGD{Eta: 1}
+	g := &ApproxGD{Eta: 1, Riemannian: true}
 	st, err := g.Init(p, x)
 	if err != nil {
 		t.Fatal(err)
@@ -196,7 +197,7 @@ func TestRiemannianGDHandStep(t *testing.T) {
 
 func TestNewApproxSym(t *testing.T) {
 	lambda := []float64{2, 1.5, 1, 0.5, 0.4, 0.3, 0.2, 0.1, 0, 0}
-	p, err := NewApproxSymProblem(lambda, 3, NewSource(1))
+	p, err := newApproxSymProblem(lambda, 3, NewSource(1))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -236,7 +237,7 @@ func TestNewApproxSym(t *testing.T) {
 		t.Errorf("‖Σ_r‖_F off by %v", d)
 	}
 	// Same seed, same problem.
-	q, _ := NewApproxSymProblem(lambda, 3, NewSource(1))
+	q, _ := newApproxSymProblem(lambda, 3, NewSource(1))
 	if !mat.Equal(p.Y, q.Y) {
 		t.Error("not reproducible from the seed")
 	}
@@ -244,7 +245,7 @@ func TestNewApproxSym(t *testing.T) {
 
 func TestNewApproxAsym(t *testing.T) {
 	s := []float64{3, 2, 1, 0.5, 0.1, 0}
-	p, err := NewApproxAsymProblem(9, 6, s, 2, NewSource(2))
+	p, err := newApproxAsymProblem(9, 6, s, 2, NewSource(2))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -281,16 +282,16 @@ func TestApproxGDGappedFullRank(t *testing.T) {
 			lambda[i] = 0.6 * float64(40-i) / 37
 		}
 	}
-	p, err := NewApproxSymProblem(lambda, 3, NewSource(3))
+	p, err := newApproxSymProblem(lambda, 3, NewSource(3))
 	if err != nil {
 		t.Fatal(err)
 	}
-	x0, _ := RandomSym(40, 3, 1e-3, StdAlphaOverSqrtRows, NewSource(4))
+	x0 := Factors{L: RandomFactor(40, 3, 1e-3, StdAlphaOverSqrtRows, NewSource(4))}
 	res, err := Solve(p, &ApproxGD{Eta: 0.25}, x0, &Settings{MaxIterations: 3000, RelErrTol: 1e-10}, nil)
 	if err != nil || res.Status != Converged {
 		t.Fatalf("symmetric: %v %v after %d", res.Status, err, res.Stats.Iterations)
 	}
-	if d := ProjDist(p.Truth.U, Orthonormalize(res.X.L)); d > 1e-9 {
+	if d := ProjDist(p.Truth.U, orthonormalize(res.X.L)); d > 1e-9 {
 		t.Errorf("symmetric: subspace distance %v", d)
 	}
 	s := make([]float64, 30)
@@ -301,16 +302,16 @@ func TestApproxGDGappedFullRank(t *testing.T) {
 			s[i] = 0.8 * float64(30-i) / 28
 		}
 	}
-	q, err := NewApproxAsymProblem(40, 30, s, 2, NewSource(5))
+	q, err := newApproxAsymProblem(40, 30, s, 2, NewSource(5))
 	if err != nil {
 		t.Fatal(err)
 	}
-	y0, _ := RandomAsym(40, 30, 2, 1e-3, 1e-3, StdAlphaOverSqrtRows, NewSource(6))
+	y0 := Factors{L: RandomFactor(40, 2, 1e-3, StdAlphaOverSqrtRows, NewSource(6)), R: RandomFactor(30, 2, 1e-3, StdAlphaOverSqrtRows, NewSource(6))}
 	res, err = Solve(q, &ApproxGD{Eta: 0.25}, y0, &Settings{MaxIterations: 5000, RelErrTol: 1e-10}, nil)
 	if err != nil || res.Status != Converged {
 		t.Fatalf("asymmetric: %v %v after %d", res.Status, err, res.Stats.Iterations)
 	}
-	if d := ProjDist(q.Truth.V, Orthonormalize(res.X.R)); d > 1e-9 {
+	if d := ProjDist(q.Truth.V, orthonormalize(res.X.R)); d > 1e-9 {
 		t.Errorf("asymmetric: right subspace distance %v", d)
 	}
 }
@@ -318,22 +319,22 @@ func TestApproxGDGappedFullRank(t *testing.T) {
 func TestNewApproxBadParameters(t *testing.T) {
 	src := NewSource(1)
 	for name, err := range map[string]error{
-		"r = 0":          func() error { _, e := NewApproxSymProblem([]float64{2, 1}, 0, src); return e }(),
-		"r > n":          func() error { _, e := NewApproxSymProblem([]float64{2, 1}, 3, src); return e }(),
-		"increasing":     func() error { _, e := NewApproxSymProblem([]float64{1, 2, 0}, 1, src); return e }(),
-		"no gap":         func() error { _, e := NewApproxSymProblem([]float64{2, 1, 1}, 2, src); return e }(),
-		"negative":       func() error { _, e := NewApproxSymProblem([]float64{2, -1}, 1, src); return e }(),
-		"NaN":            func() error { _, e := NewApproxSymProblem([]float64{math.NaN(), 1}, 1, src); return e }(),
-		"asym length":    func() error { _, e := NewApproxAsymProblem(4, 3, []float64{3, 2}, 1, src); return e }(),
-		"asym no gap":    func() error { _, e := NewApproxAsymProblem(4, 3, []float64{3, 3, 1}, 1, src); return e }(),
-		"asym bad sizes": func() error { _, e := NewApproxAsymProblem(0, 3, nil, 1, src); return e }(),
+		"r = 0":          func() error { _, e := newApproxSymProblem([]float64{2, 1}, 0, src); return e }(),
+		"r > n":          func() error { _, e := newApproxSymProblem([]float64{2, 1}, 3, src); return e }(),
+		"increasing":     func() error { _, e := newApproxSymProblem([]float64{1, 2, 0}, 1, src); return e }(),
+		"no gap":         func() error { _, e := newApproxSymProblem([]float64{2, 1, 1}, 2, src); return e }(),
+		"negative":       func() error { _, e := newApproxSymProblem([]float64{2, -1}, 1, src); return e }(),
+		"NaN":            func() error { _, e := newApproxSymProblem([]float64{math.NaN(), 1}, 1, src); return e }(),
+		"asym length":    func() error { _, e := newApproxAsymProblem(4, 3, []float64{3, 2}, 1, src); return e }(),
+		"asym no gap":    func() error { _, e := newApproxAsymProblem(4, 3, []float64{3, 3, 1}, 1, src); return e }(),
+		"asym bad sizes": func() error { _, e := newApproxAsymProblem(0, 3, nil, 1, src); return e }(),
 	} {
 		if !errors.Is(err, ErrBadParam) {
 			t.Errorf("%s: %v, want ErrBadParam", name, err)
 		}
 	}
 	// Identical top eigenvalues are fine when there is a gap after them.
-	if _, err := NewApproxSymProblem([]float64{2, 2, 2, 1}, 3, src); err != nil {
+	if _, err := newApproxSymProblem([]float64{2, 2, 2, 1}, 3, src); err != nil {
 		t.Errorf("identical top: %v", err)
 	}
 }
@@ -393,8 +394,8 @@ func BenchmarkApproxSteps(b *testing.B) {
 			lambda[i] = 0.5 * float64(99-i) / 94
 		}
 	}
-	p, _ := NewApproxSymProblem(lambda, 5, NewSource(1))
-	x0, _ := RandomSym(100, 5, 1, StdAlphaOverSqrtRows, NewSource(2))
+	p, _ := newApproxSymProblem(lambda, 5, NewSource(1))
+	x0 := Factors{L: RandomFactor(100, 5, 1, StdAlphaOverSqrtRows, NewSource(2))}
 	b.Run("GD", func(b *testing.B) {
 		x := x0.Clone()
 		g := &ApproxGD{Eta: 1e-9}
@@ -404,8 +405,8 @@ func BenchmarkApproxSteps(b *testing.B) {
 		}
 	})
 	b.Run("RGD", func(b *testing.B) {
-		x := Factors{L: Orthonormalize(x0.L)}
-		g := &RiemannianGD{Eta: 1e-9}
+		x := Factors{L: orthonormalize(x0.L)}
+		g := &ApproxGD{Eta: 1e-9, Riemannian: true}
 		g.Init(p, x)
 		for i := 0; i < b.N; i++ {
 			g.Iterate(x)

@@ -23,7 +23,9 @@ const (
 	// SeriesTime names the wall time since the run started, which a
 	// NewMetric can record from State.Elapsed.
 	SeriesTime = "time"
-	// SeriesErr is the absolute error ‖X_t − X⋆‖_F (ErrMetric).
+	// SeriesErr names the absolute error ‖X_t − X⋆‖_F that Ma & Fattahi
+	// (2023) plot: NewMetric(SeriesErr, func(s *State) float64 { return
+	// s.RelErr * s.Problem.Truth.Norm() }).
 	SeriesErr = "err"
 	// SeriesSigma prefixes the singular values of X_t: "sigma1", "sigma2",
 	// … (SingularValuesMetric).
@@ -58,17 +60,6 @@ func NewMetric(name string, f func(s *State) float64) Metric {
 	return Metric{Names: []string{name}, Eval: func(dst []float64, s *State) { dst[0] = f(s) }}
 }
 
-// ErrMetric records SeriesErr, the absolute error ‖X_t − X⋆‖_F, the error Ma &
-// Fattahi (2023) plot (the problem must know its truth).
-func ErrMetric() Metric {
-	return NewMetric(SeriesErr, func(s *State) float64 {
-		if s.Problem.Truth == nil {
-			panic("lrsense: ErrMetric needs a problem with a known truth")
-		}
-		return s.RelErr * s.Problem.Truth.Norm()
-	})
-}
-
 // SingularValuesMetric records the k largest singular values of X_t as
 // "sigma1" … "sigmak" (SeriesSigma and the index; NaN where X has fewer).
 func SingularValuesMetric(k int) Metric {
@@ -91,14 +82,21 @@ func SingularValuesMetric(k int) Metric {
 }
 
 // SinTheta returns the sine of the largest principal angle between the
-// column spaces of a and b, which must have orthonormal columns and the
-// same number of rows: ‖(I − a·aᵀ)·b‖₂. It panics if the row counts differ.
+// column spaces of a and b: ‖(I − QₐQₐᵀ)·Q_b‖₂, Qₐ and Q_b orthonormal
+// bases (the thin QR factors of a and b, so any basis of full column rank
+// will do, e.g. a factor L). It panics if the row counts differ or a
+// matrix has more columns than rows.
 func SinTheta(a, b mat.Matrix) float64 {
 	ra, _ := a.Dims()
 	rb, _ := b.Dims()
 	if ra != rb {
 		panic(errShape("SinTheta b", rb, 0, ra, 0))
 	}
+	return sinTheta(orthonormalize(a), orthonormalize(b))
+}
+
+// sinTheta is SinTheta for a and b with orthonormal columns.
+func sinTheta(a, b mat.Matrix) float64 {
 	var c, d mat.Dense
 	c.Mul(a.T(), b)
 	d.Mul(a, &c)
@@ -106,27 +104,18 @@ func SinTheta(a, b mat.Matrix) float64 {
 	return spectralNorm(&d)
 }
 
-// SinThetaMetric records under name the sine of the largest principal angle
-// between the span of ref's columns and the span of the top-k left
-// singular vectors of X_t, k the number of columns of ref: 0 when the
-// column spaces agree, 1 when some direction is orthogonal.
-func SinThetaMetric(name string, ref mat.Matrix) Metric {
-	q := orthonormalBasis(ref)
-	_, k := q.Dims()
-	return NewMetric(name, func(s *State) float64 {
-		return SinTheta(q, s.TopLeft(k))
-	})
-}
-
-// ProjDist returns ‖P_A − P_B‖_F for the column spaces of a and b,
-// which must have orthonormal columns, the same number of rows and the
-// same number of columns: √2·‖(I − AAᵀ)B‖_F, computed in O(nk²).
+// ProjDist returns ‖P_A − P_B‖_F, P_A and P_B the orthogonal projections
+// on the column spaces of a and b (same shape, full column rank; any basis
+// will do, e.g. a factor L): √2·‖(I − QₐQₐᵀ)Q_b‖_F with Qₐ and Q_b their
+// thin QR factors, computed in O(nk²). It panics if the shapes differ or a
+// has more columns than rows.
 func ProjDist(a, b mat.Matrix) float64 {
 	ra, ca := a.Dims()
 	rb, cb := b.Dims()
 	if ra != rb || ca != cb {
 		panic(errShape("ProjDist b", rb, cb, ra, ca))
 	}
+	a, b = orthonormalize(a), orthonormalize(b)
 	var c, d mat.Dense
 	c.Mul(a.T(), b)
 	d.Mul(a, &c)
@@ -134,23 +123,14 @@ func ProjDist(a, b mat.Matrix) float64 {
 	return math.Sqrt2 * mat.Norm(&d, 2)
 }
 
-// ProjDistMetric records under name the distance ‖P_X − UUᵀ‖_F between the
-// column space of X_t's left factor (orthonormalized) and the span of ref's
-// orthonormal columns (same column count as the factor).
-func ProjDistMetric(name string, ref *mat.Dense) Metric {
-	return NewMetric(name, func(s *State) float64 {
-		return ProjDist(ref, Orthonormalize(s.X.L))
-	})
-}
-
-// Orthonormalize returns the Q factor of the thin QR decomposition of a
+// orthonormalize returns the Q factor of the thin QR decomposition of a
 // (n×k, n ≥ k) with a non-negative diagonal R: the retraction-free
-// eigenspace estimate orth(X_T) of Chen et al. (2023). It panics if a has
-// more columns than rows.
-func Orthonormalize(a mat.Matrix) *mat.Dense {
+// eigenspace estimate orth(X_T) of Chen et al. (2023), and the retraction
+// of Riemannian ApproxGD. It panics if a has more columns than rows.
+func orthonormalize(a mat.Matrix) *mat.Dense {
 	n, k := a.Dims()
 	if k > n {
-		panic(errShape("Orthonormalize a", n, k, n, n))
+		panic(errShape("orthonormal basis of a", n, k, n, n))
 	}
 	q := mat.DenseCopyOf(a)
 	thinQInPlace(q, nil, nil, nil)
@@ -253,7 +233,7 @@ func newSignalNoise(vx, u mat.Matrix) *signalNoise {
 	if vals[k-1] > 0 && vals[k-1] > vals[0]*1e-14 {
 		var q mat.Dense
 		ssvd.UTo(&q)
-		out.SinTheta = SinTheta(vx, &q)
+		out.SinTheta = sinTheta(vx, &q) // both orthonormal
 	}
 	return out
 }

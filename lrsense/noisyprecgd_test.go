@@ -41,7 +41,7 @@ func TestNoisyPrecGDSteps(t *testing.T) {
 	}
 	l1, r1 := step(x.L, g, x.R), step(x.R, g.T(), x.L)
 
-	n := &NoisyPrecGD{Eta: eta, Beta: beta}
+	n := &PrecGD{Eta: eta, Decay: beta}
 	y := x.Clone()
 	if _, err := n.Init(p, y); err != nil {
 		t.Fatal(err)
@@ -72,7 +72,7 @@ func TestNoisyPrecGDSteps(t *testing.T) {
 
 func TestNoisyPrecGDConverges(t *testing.T) {
 	p, x0 := apgdProblem(t, 5, nil)
-	res, err := Solve(p, &NoisyPrecGD{Eta: 0.5, Beta: 0.9}, x0, &Settings{MaxIterations: 2000, RelErrTol: 1e-8}, nil)
+	res, err := Solve(p, &PrecGD{Eta: 0.5, Decay: 0.9}, x0, &Settings{MaxIterations: 2000, RelErrTol: 1e-8}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,10 +83,10 @@ func TestNoisyPrecGDConverges(t *testing.T) {
 
 func TestNoisyPrecGDBadParameters(t *testing.T) {
 	p, x0 := apgdProblem(t, 1, nil)
-	for _, n := range []*NoisyPrecGD{
-		{Eta: 0.5}, {Eta: 0.5, Beta: 1.5}, {Eta: 0.5, Beta: math.NaN()},
-		{Eta: 0.5, Beta: 0.9, Lambda0: -1}, {Eta: 0.5, Beta: 0.9, Lambda0: math.Inf(1)},
-		{Eta: 0, Beta: 0.9}, {Eta: math.Inf(1), Beta: 0.9},
+	for _, n := range []*PrecGD{
+		{Eta: 0.5, Lambda0: 0.5}, {Eta: 0.5, Decay: -0.5}, {Eta: 0.5, Decay: 1.5}, {Eta: 0.5, Decay: math.NaN()},
+		{Eta: 0.5, Decay: 0.9, Lambda0: -1}, {Eta: 0.5, Decay: 0.9, Lambda0: math.Inf(1)},
+		{Eta: 0, Decay: 0.9}, {Eta: math.Inf(1), Decay: 0.9},
 	} {
 		if _, err := n.Init(p, x0); !errors.Is(err, ErrBadParam) {
 			t.Errorf("%+v: error %v, want ErrBadParam", *n, err)

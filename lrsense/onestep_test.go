@@ -22,10 +22,7 @@ func TestOneStepHandChecked(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := FromMeasurements(op, mat.NewVecDense(4, []float64{1, 0, 0, 1}), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := &Problem{Op: op, Y: mat.NewVecDense(4, []float64{1, 0, 0, 1})}
 	x := Factors{
 		L: mat.NewDense(2, 2, []float64{2, 0, 0, 1}),
 		R: mat.NewDense(2, 2, []float64{1, 0, 1, 1}),
@@ -153,10 +150,7 @@ func oneStepProblem(t *testing.T) (*Problem, *Truth, Factors) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	x0, err := RandomAsym(10, 10, 4, 0.05, 0.05/3, StdAlphaOverSqrtRows, NewSource(12))
-	if err != nil {
-		t.Fatal(err)
-	}
+	x0 := Factors{L: RandomFactor(10, 4, 0.05, StdAlphaOverSqrtRows, NewSource(12)), R: RandomFactor(10, 4, 0.05/3, StdAlphaOverSqrtRows, NewSource(12))}
 	return p, truth, x0
 }
 
@@ -261,10 +255,7 @@ func TestOneStepAutoBeta(t *testing.T) {
 	y := mat.NewVecDense(n*n, nil)
 	y.SetVec(0, 1)
 	y.SetVec(n+1, 0.5)
-	p, err := FromMeasurements(op, y, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := &Problem{Op: op, Y: y}
 	f := mat.NewDense(n, 3, nil)
 	g := mat.NewDense(n, 3, nil)
 	for j, s := range []float64{1, 0.5, 0.03} {

@@ -108,21 +108,24 @@ func (o *fullObservation) AdjointTo(dst *mat.Dense, y mat.Vector) {
 	}
 }
 
-// EntrySampling observes m distinct entries of an n1×n2 matrix, chosen
+// entrySampling observes m distinct entries of an n1×n2 matrix, chosen
 // uniformly without replacement (matrix completion). Following the package
 // normalization, 𝒜(Z)_k = √(n1·n2/m)·Z[i_k, j_k], so E[𝒜*𝒜] = I; an
 // observed entry is y_k/√(n1·n2/m).
-type EntrySampling struct {
+type entrySampling struct {
 	n1, n2 int
 	idx    []int // row-major indices i*n2+j of the observed entries, sorted
 	scale  float64
 }
 
-// NewEntrySampling chooses m distinct entries with src. It returns an error
+// NewEntrySampling returns the completion operator that observes m
+// distinct entries of an n1×n2 matrix, chosen uniformly without
+// replacement with src: 𝒜(Z)_k = √(n1·n2/m)·Z[i_k, j_k], so E[𝒜*𝒜] = I
+// and an observed entry is y_k/√(n1·n2/m). It returns an error
 // wrapping ErrBadParam unless 1 ≤ m ≤ n1·n2, or if the permutation of the
 // n1·n2 entries it draws from does not fit in memory. It panics if src is
 // nil.
-func NewEntrySampling(m, n1, n2 int, src rand.Source) (*EntrySampling, error) {
+func NewEntrySampling(m, n1, n2 int, src rand.Source) (Operator, error) {
 	checkNil("source", src)
 	if n1 >= 1 && n2 >= 1 {
 		if err := checkAlloc("entry sampling permutation", 8, n1, n2); err != nil {
@@ -136,23 +139,23 @@ func NewEntrySampling(m, n1, n2 int, src rand.Source) (*EntrySampling, error) {
 	perm := rnd.Perm(n1 * n2)[:m]
 	idx := append([]int(nil), perm...)
 	slices.Sort(idx)
-	return &EntrySampling{n1: n1, n2: n2, idx: idx, scale: math.Sqrt(float64(n1*n2) / float64(m))}, nil
+	return &entrySampling{n1: n1, n2: n2, idx: idx, scale: math.Sqrt(float64(n1*n2) / float64(m))}, nil
 }
 
 // Dims returns m, n1 and n2.
-func (o *EntrySampling) Dims() (m, n1, n2 int) { return len(o.idx), o.n1, o.n2 }
+func (o *entrySampling) Dims() (m, n1, n2 int) { return len(o.idx), o.n1, o.n2 }
 
 // Bytes returns the size of the stored indices.
-func (o *EntrySampling) Bytes() int { return 8 * len(o.idx) }
+func (o *entrySampling) Bytes() int { return 8 * len(o.idx) }
 
 // Entry returns the row and column of the k-th observed entry.
-func (o *EntrySampling) Entry(k int) (i, j int) { return o.idx[k] / o.n2, o.idx[k] % o.n2 }
+func (o *entrySampling) Entry(k int) (i, j int) { return o.idx[k] / o.n2, o.idx[k] % o.n2 }
 
 // Scale returns √(n1·n2/m), the factor applied to every observed entry.
-func (o *EntrySampling) Scale() float64 { return o.scale }
+func (o *entrySampling) Scale() float64 { return o.scale }
 
 // ApplyTo stores the scaled sampled entries of x in dst.
-func (o *EntrySampling) ApplyTo(dst *mat.VecDense, x mat.Matrix) {
+func (o *entrySampling) ApplyTo(dst *mat.VecDense, x mat.Matrix) {
 	checkMatrix("x", x, o.n1, o.n2)
 	prepVec(dst, len(o.idx))
 	for k, p := range o.idx {
@@ -162,7 +165,7 @@ func (o *EntrySampling) ApplyTo(dst *mat.VecDense, x mat.Matrix) {
 
 // AdjointTo stores the sparse matrix with y_k·scale at each observed entry
 // in dst.
-func (o *EntrySampling) AdjointTo(dst *mat.Dense, y mat.Vector) {
+func (o *entrySampling) AdjointTo(dst *mat.Dense, y mat.Vector) {
 	if y.Len() != len(o.idx) {
 		panic(errLen("y", y.Len(), len(o.idx)))
 	}

@@ -46,12 +46,12 @@ func TestStatsCountPasses(t *testing.T) {
 		{"GD asym", &GD{Eta: 0.05}, AsymSensing, T + 1},
 		{"ScaledGD", &ScaledGD{Eta: 0.1, Lambda: 0.01}, PSDSensing, T + 1},
 		{"PrecGD", &PrecGD{Eta: 0.1}, PSDSensing, T + 1},
-		{"NoisyPrecGD λ₀ from the residual", &NoisyPrecGD{Eta: 0.1, Beta: 0.9}, PSDSensing, T + 2},
-		{"NoisyPrecGD λ₀ given", &NoisyPrecGD{Eta: 0.1, Beta: 0.9, Lambda0: 0.5}, PSDSensing, T + 1},
+		{"PrecGD decaying λ₀ from the residual", &PrecGD{Eta: 0.1, Decay: 0.9}, PSDSensing, T + 2},
+		{"PrecGD decaying λ₀ given", &PrecGD{Eta: 0.1, Decay: 0.9, Lambda0: 0.5}, PSDSensing, T + 1},
 		{"APGD", &APGD{Eta: 0.5}, AsymSensing, 2*T + 1},
 		{"OneStep", &OneStep{Eta: 0.05, LossThreshold: 1e9}, AsymSensing, T + 1},
-		{"SubGM", &SubGM{Eta: 0.1, Rule: PolyakStep}, PSDSensing, T + 1},
-		{"SubGM expected loss", &SubGM{Eta: 0.1, Rule: PolyakStep, Expected: &ExpectedL1{}}, PSDSensing, 0},
+		{"SubGM", &SubGM{Eta: 0.1, PolyakStep: true}, PSDSensing, T + 1},
+		{"SubGM expected loss", &SubGM{Eta: 0.1, PolyakStep: true, Expected: &ExpectedL1{}}, PSDSensing, 0},
 		{"ApproxGD", &ApproxGD{Eta: 0.1}, ApproxSym, 0},
 	} {
 		p, x0 := sym(Instance{Kind: c.kind})
@@ -83,7 +83,7 @@ func TestStatsCountPasses(t *testing.T) {
 // TestRiemannianGDMakesNoPasses: RiemannianGD reads Σ directly.
 func TestRiemannianGDMakesNoPasses(t *testing.T) {
 	p, x0 := Instance{Kind: ApproxSym, N: 10, Rank: 2, Tail: 0.5, Alpha: 1}.Build(NewSource(1))
-	res, err := Solve(p, &RiemannianGD{Eta: 0.1}, Factors{L: Orthonormalize(x0.L)}, &Settings{MaxIterations: 5}, nil)
+	res, err := Solve(p, &ApproxGD{Eta: 0.1, Riemannian: true}, Factors{L: orthonormalize(x0.L)}, &Settings{MaxIterations: 5}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,13 +1,14 @@
 package lrsense
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 
 	"gonum.org/v1/gonum/mat"
 )
 
-// Spacing says how Spectrum spreads r values from 1 down to 1/κ.
+// Spacing says how its Spectrum spreads r values from 1 down to 1/κ.
 type Spacing int
 
 const (
@@ -18,10 +19,19 @@ const (
 )
 
 // Spectrum returns r values from 1 down to 1/kappa, spaced as s says, so a
-// matrix with these singular values has condition number kappa. It returns
-// an error wrapping ErrBadParam if r < 1, kappa < 1 or is not finite, s is
-// unknown, or r values do not fit in memory.
-func Spectrum(r int, kappa float64, s Spacing) ([]float64, error) {
+// matrix with these singular values has condition number kappa:
+// Linear.Spectrum(3, 10) is 1, 0.55, 0.1. It panics with a message starting
+// "lrsense:" if r < 1, kappa < 1 or is not finite, s is unknown, or r values
+// do not fit in memory.
+func (s Spacing) Spectrum(r int, kappa float64) []float64 {
+	v, err := spectrum(r, kappa, s)
+	if err != nil {
+		panic(err.Error())
+	}
+	return v
+}
+
+func spectrum(r int, kappa float64, s Spacing) ([]float64, error) {
 	if r < 1 || !(kappa >= 1) || math.IsInf(kappa, 0) {
 		return nil, badParam("Spectrum needs r ≥ 1 and finite κ ≥ 1, got r=%d κ=%v", r, kappa)
 	}
@@ -187,65 +197,53 @@ func lowRankProduct(u, v *mat.Dense, sigma []float64) *mat.Dense {
 	return &x
 }
 
-// Noise adds measurement noise to y, drawing from src.
-type Noise interface {
-	AddTo(y *mat.VecDense, src rand.Source)
+// Noise is the measurement noise NewProblem adds to y = 𝒜(X⋆): i.i.d.
+// N(0, Std²) on every measurement, then outliers: each measurement is
+// corrupted independently with probability Outliers (the model of Ma &
+// Fattahi 2023, Def. 8) by an added value drawn from OutlierDist, or from
+// N(0, OutlierStd²) when OutlierDist is nil. A part whose parameter is 0
+// draws nothing; the zero value adds no noise. Noise of another kind goes
+// into y directly: &Problem{Op: op, Y: y}.
+type Noise struct {
+	// Std is the standard deviation of the Gaussian noise, finite and ≥ 0.
+	Std float64
+	// Outliers is the probability of corruption, in [0, 1) (1 would leave
+	// no measurement to recover from). OutlierStd is finite and ≥ 0; 0
+	// means 10, the paper's N(0, 100).
+	Outliers, OutlierStd float64
+	OutlierDist          func(rnd *rand.Rand) float64
 }
 
-// GaussianNoise adds i.i.d. N(0, Sigma²) noise to every measurement.
-type GaussianNoise struct {
-	Sigma float64
-}
-
-// AddTo adds the noise to y. It panics with a message starting "lrsense:"
-// if Sigma is negative or not finite, or if y or src is nil.
-func (n GaussianNoise) AddTo(y *mat.VecDense, src rand.Source) {
+// AddTo adds the noise to y: first the Gaussian part (one normal number per
+// measurement), then the outliers (for every i one uniform number, corrupt
+// or not, and, if corrupted, the outlier value). It panics with a message
+// starting "lrsense:" if a parameter is out of range, or if y or src is nil.
+func (n Noise) AddTo(y *mat.VecDense, src rand.Source) {
 	if err := n.check(); err != nil {
 		panic(err.Error())
 	}
 	checkNil("measurements y", y)
 	checkNil("source", src)
 	rnd := rand.New(src)
-	for i := 0; i < y.Len(); i++ {
-		y.SetVec(i, y.AtVec(i)+n.Sigma*rnd.NormFloat64())
+	if n.Std > 0 {
+		for i := 0; i < y.Len(); i++ {
+			y.SetVec(i, y.AtVec(i)+n.Std*rnd.NormFloat64())
+		}
 	}
-}
-
-// Outliers corrupts each measurement independently with probability P
-// (the model of Ma & Fattahi 2023, Def. 8): a corrupted y_i gets an added
-// value drawn from Dist, or from N(0, Std²) when Dist is nil. Std 0 means 10,
-// the paper's N(0, 100).
-type Outliers struct {
-	// P is the probability of corruption, in [0, 1) (P = 1 would leave no
-	// measurement to recover from).
-	P float64
-	// Std is finite and ≥ 0.
-	Std  float64
-	Dist func(rnd *rand.Rand) float64
-}
-
-// AddTo corrupts y. For every i it draws one uniform number (corrupt or
-// not) and, if corrupted, the outlier value. It panics with a message
-// starting "lrsense:" if P is not in [0, 1), Std is negative or not finite,
-// or y or src is nil.
-func (o Outliers) AddTo(y *mat.VecDense, src rand.Source) {
-	if err := o.check(); err != nil {
-		panic(err.Error())
+	if n.Outliers == 0 {
+		return
 	}
-	checkNil("measurements y", y)
-	checkNil("source", src)
-	rnd := rand.New(src)
-	std := o.Std
+	std := n.OutlierStd
 	if std == 0 {
 		std = 10
 	}
 	for i := 0; i < y.Len(); i++ {
-		if rnd.Float64() >= o.P {
+		if rnd.Float64() >= n.Outliers {
 			continue
 		}
 		var v float64
-		if o.Dist != nil {
-			v = o.Dist(rnd)
+		if n.OutlierDist != nil {
+			v = n.OutlierDist(rnd)
 		} else {
 			v = std * rnd.NormFloat64()
 		}
@@ -253,34 +251,24 @@ func (o Outliers) AddTo(y *mat.VecDense, src rand.Source) {
 	}
 }
 
-func (n GaussianNoise) check() error {
-	if !(n.Sigma >= 0) || math.IsInf(n.Sigma, 0) {
-		return badParam("GaussianNoise.Sigma must be finite and ≥ 0, got %v", n.Sigma)
-	}
-	return nil
-}
-
-func (o Outliers) check() error {
-	if !(o.P >= 0 && o.P < 1) {
-		return badParam("Outliers.P must be in [0, 1), got %v", o.P)
-	}
-	if !(o.Std >= 0) || math.IsInf(o.Std, 0) {
-		return badParam("Outliers.Std must be finite and ≥ 0, got %v", o.Std)
-	}
-	return nil
-}
-
-// checkNoise checks the parameters of the package's noise models (a
-// Noise of another type is the caller's to check).
-func checkNoise(n Noise) error {
-	if c, ok := n.(interface{ check() error }); ok {
-		return c.check()
+func (n Noise) check() error {
+	switch {
+	case !(n.Std >= 0) || math.IsInf(n.Std, 0):
+		return badParam("Noise.Std must be finite and ≥ 0, got %v", n.Std)
+	case !(n.Outliers >= 0 && n.Outliers < 1):
+		return badParam("Noise.Outliers must be in [0, 1), got %v", n.Outliers)
+	case !(n.OutlierStd >= 0) || math.IsInf(n.OutlierStd, 0):
+		return badParam("Noise.OutlierStd must be finite and ≥ 0, got %v", n.OutlierStd)
 	}
 	return nil
 }
 
 // Problem is one matrix sensing instance: an operator, its measurements
-// y = 𝒜(X⋆) + noise and, when known, the truth.
+// y = 𝒜(X⋆) + noise and, when known, the truth. NewProblem and Instance
+// measure a truth; measurements of your own are the literal
+// &Problem{Op: op, Y: y} (y not copied), which Solve, Spectral and
+// SignSpectral check: a shape mismatch or a nil Op or Y panics, a NaN or
+// infinite y is an error.
 type Problem struct {
 	Op    Operator
 	Y     *mat.VecDense
@@ -289,19 +277,16 @@ type Problem struct {
 
 // NewProblem measures truth with op and adds noise (nil for none) drawn
 // from src. It returns an error wrapping ErrBadParam if the shapes do not
-// match, a parameter of a GaussianNoise or Outliers noise is out of range,
-// or the measurements are not finite. It panics with a message starting
-// "lrsense:" if op or truth is nil, or if noise is given and src is nil.
-func NewProblem(op Operator, truth *Truth, noise Noise, src rand.Source) (*Problem, error) {
+// match, a noise parameter is out of range, or the measurements are not
+// finite. It panics with a message starting "lrsense:" if op or truth is
+// nil, or if noise is given and src is nil.
+func NewProblem(op Operator, truth *Truth, noise *Noise, src rand.Source) (*Problem, error) {
 	checkNil("operator", op)
 	checkNil("truth", truth)
 	truth.check()
-	if isNil(noise) {
-		noise = nil
-	}
 	if noise != nil {
 		checkNil("source", src)
-		if err := checkNoise(noise); err != nil {
+		if err := noise.check(); err != nil {
 			return nil, err
 		}
 	}
@@ -314,29 +299,8 @@ func NewProblem(op Operator, truth *Truth, noise Noise, src rand.Source) (*Probl
 	if noise != nil {
 		noise.AddTo(y, src)
 	}
-	return FromMeasurements(op, y, truth)
-}
-
-// FromMeasurements wraps given measurements y (not copied) in a Problem;
-// truth may be nil. It returns an error wrapping ErrBadParam if y has the
-// wrong length or a NaN or infinite entry.
-//
-// It panics with a message starting "lrsense:" if op or y is nil.
-func FromMeasurements(op Operator, y *mat.VecDense, truth *Truth) (*Problem, error) {
-	checkNil("operator", op)
-	checkNil("measurements y", y)
-	m, n1, n2 := op.Dims()
-	if y.Len() != m {
-		return nil, badParam("y has length %d, the operator makes %d measurements", y.Len(), m)
-	}
 	if err := finiteVec("measurement y", y); err != nil {
 		return nil, err
-	}
-	if truth != nil {
-		truth.check()
-		if r, c := truth.X.Dims(); r != n1 || c != n2 {
-			return nil, badParam("truth is %d×%d but the operator measures %d×%d", r, c, n1, n2)
-		}
 	}
 	return &Problem{Op: op, Y: y, Truth: truth}, nil
 }
@@ -351,6 +315,10 @@ func (p *Problem) check() {
 	}
 	if p.Truth != nil {
 		p.Truth.check()
+		_, n1, n2 := p.Op.Dims()
+		if r, c := p.Truth.X.Dims(); r != n1 || c != n2 {
+			panic(fmt.Sprintf("lrsense: Problem.Truth is %d×%d but the operator measures %d×%d", r, c, n1, n2))
+		}
 	}
 }
 

@@ -10,22 +10,8 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// Recorder sees the iterates of a run. It must not modify them (compare
-// gonum/optimize's Recorder).
-type Recorder interface {
-	// Init is called once before the run.
-	Init(p *Problem) error
-	// Wants reports whether the recorder wants to see iterate t. The
-	// last iterate of a run is always shown.
-	Wants(t int) bool
-	// Record is called with the state at every wanted iterate. s and its
-	// matrices are valid only during the call.
-	Record(s *State) error
-	// Done is called once after the run with its result.
-	Done(res *Result) error
-}
-
-// State is what a Recorder sees at iterate t. It is read-only.
+// State is what a Metric sees at iterate t. It is read-only, and s and its
+// matrices are valid only during the call.
 type State struct {
 	// Iter is t.
 	Iter int
@@ -195,14 +181,14 @@ func (s Schedule) Wants(t int) bool {
 	return t%s.Every == 0
 }
 
-// Trajectory is a Recorder that keeps named metric series by iteration.
+// Trajectory keeps named metric series of a run by iteration.
 // Its exported fields are plain data, so it is gob-encodable and can be
 // cached between notebook cells; the metric functions are not kept by an
 // encoding.
 //
 // A Trajectory that did not come from NewTrajectory (the zero value, or
 // one decoded from gob) records the standard series SeriesRelErr,
-// SeriesLoss and SeriesGradNorm when used as a Recorder. A decoded one
+// SeriesLoss and SeriesGradNorm when given to Solve. A decoded one
 // that holds other series cannot record them again: its Init returns an
 // error wrapping ErrBadParam instead of recording iterations without
 // values.
@@ -255,11 +241,11 @@ var stdMetric = Metric{
 	},
 }
 
-// Init resets the trajectory for a new run. A trajectory without metric
+// init resets the trajectory for a new run. A trajectory without metric
 // functions (zero value, or decoded) is set up to record the standard
 // series; if it names other series, Init returns an error wrapping
 // ErrBadParam.
-func (t *Trajectory) Init(p *Problem) error {
+func (t *Trajectory) init(p *Problem) error {
 	if t.metrics == nil {
 		if len(t.Names) != 0 && !slices.Equal(t.Names, stdMetric.Names) {
 			return badParam("Trajectory records %s, but a decoded or zero-value Trajectory can only record %s: use NewTrajectory with the metrics", strings.Join(t.Names, ", "), strings.Join(stdMetric.Names, ", "))
@@ -278,11 +264,11 @@ func (t *Trajectory) Init(p *Problem) error {
 	return nil
 }
 
-// Wants reports whether t is on the schedule.
-func (t *Trajectory) Wants(it int) bool { return t.Schedule.Wants(it) }
+// wants reports whether t is on the schedule.
+func (t *Trajectory) wants(it int) bool { return t.Schedule.Wants(it) }
 
-// Record evaluates every metric at s.
-func (t *Trajectory) Record(s *State) error {
+// record evaluates every metric at s.
+func (t *Trajectory) record(s *State) error {
 	if n := len(t.Iter); n > 0 && t.Iter[n-1] == s.Iter {
 		return nil
 	}
@@ -303,8 +289,8 @@ func (t *Trajectory) Record(s *State) error {
 	return nil
 }
 
-// Done keeps the run's status and stats.
-func (t *Trajectory) Done(res *Result) error {
+// done keeps the run's status and stats.
+func (t *Trajectory) done(res *Result) error {
 	t.Status, t.Stats = res.Status, res.Stats
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -67,7 +68,17 @@ func asym() (*Problem, Factors) {
 
 func approx() (*Problem, Factors) {
 	p, x := Instance{Kind: ApproxSym, N: 8, Rank: 2, Kappa: 2, Alpha: 1}.Build(NewSource(3))
-	return p, Factors{L: Orthonormalize(x.L)}
+	return p, Factors{L: orthonormal(x.L)}
+}
+
+// orthonormal returns an orthonormal basis of a's columns (a's thin Q).
+func orthonormal(a *mat.Dense) *mat.Dense {
+	var qr mat.QR
+	qr.Factorize(a)
+	var q mat.Dense
+	qr.QTo(&q)
+	r, c := a.Dims()
+	return mat.DenseCopyOf(q.Slice(0, r, 0, c))
 }
 
 // solve runs m on a problem from mk with settings s and a Trajectory.
@@ -92,7 +103,15 @@ func solveX(mk func() (*Problem, Factors), edit func(Factors) Factors, m Method,
 
 func errOnly(err error) run { return run{err: err} }
 
-func src() Source { return NewSource(7) }
+// solveLiteral solves &Problem{Op: op, Y: y, Truth: tr} (4×4 factors).
+func solveLiteral(op Operator, y *mat.VecDense, tr *Truth) func() run {
+	return func() run {
+		_, err := Solve(&Problem{Op: op, Y: y, Truth: tr}, &GD{Eta: 0.1}, Factors{L: mat.NewDense(4, 1, nil)}, nil, nil)
+		return errOnly(err)
+	}
+}
+
+func src() rand.Source { return NewSource(7) }
 
 func truth(n int) *Truth {
 	t, err := NewPSDTruth(n, []float64{1}, src())
@@ -110,7 +129,7 @@ func gauss(m, n int) Operator {
 	return op
 }
 
-func problemWithNoise(n Noise) func() run {
+func problemWithNoise(n *Noise) func() run {
 	return func() run {
 		_, err := NewProblem(gauss(30, 4), truth(4), n, src())
 		return errOnly(err)
@@ -171,18 +190,15 @@ func rows() []row {
 		{"Settings.DivergeLimit=NaN", badParam, "DivergeLimit", 0, set(Settings{DivergeLimit: nan()})},
 		{"Settings.RelErrTol without truth", badParam, "truth", 0, func() run {
 			p, x := psd()
-			q, err := FromMeasurements(p.Op, p.Y, nil)
-			if err != nil {
-				panic(err)
-			}
-			_, err = Solve(q, gd(), x, &Settings{RelErrTol: 1e-3}, nil)
+			q := &Problem{Op: p.Op, Y: p.Y}
+			_, err := Solve(q, gd(), x, &Settings{RelErrTol: 1e-3}, nil)
 			return errOnly(err)
 		}},
 		{"Settings.DivergeLimit=+Inf: rule off, blow-up ends NonFinite", finite, "", NonFinite,
 			solve(psd, &GD{Eta: 1e3}, &Settings{DivergeLimit: inf, MaxIterations: 200})},
 		{"Settings.DivergeLimit tiny: Diverged at t=0", finite, "", Diverged, set(Settings{DivergeLimit: 1e-3})},
 		{"RiemannianGD LossTol=1e-8: converges for real", finite, "", Converged, func() run {
-			r := solve(approx, &RiemannianGD{Eta: 0.5}, &Settings{LossTol: 1e-8, MaxIterations: 2000})()
+			r := solve(approx, &ApproxGD{Eta: 0.5, Riemannian: true}, &Settings{LossTol: 1e-8, MaxIterations: 2000})()
 			r.check = func(t *testing.T, r run) {
 				// RelErr compares the projector XXᵀ with Σ_r, so the
 				// subspace distance is what must be small.
@@ -193,7 +209,7 @@ func rows() []row {
 			return r
 		}},
 		{"RiemannianGD loss ≥ 0 at start", finite, "", IterLimit, func() run {
-			r := solve(approx, &RiemannianGD{Eta: 0.5}, &Settings{MaxIterations: 1})()
+			r := solve(approx, &ApproxGD{Eta: 0.5, Riemannian: true}, &Settings{MaxIterations: 1})()
 			r.check = func(t *testing.T, r run) {
 				if l := r.traj.Series(SeriesLoss)[0]; !(l > 0) {
 					t.Errorf("initial loss %v, want > 0", l)
@@ -259,11 +275,12 @@ func rows() []row {
 		{"PrecGD.Eta=0", badParam, "step", 0, solve(psd, &PrecGD{}, nil)},
 		{"PrecGD.Scale<0", badParam, "scale", 0, solve(psd, &PrecGD{Eta: 0.1, Scale: -1}, nil)},
 		{"PrecGD.Scale=+Inf", badParam, "scale", 0, solve(psd, &PrecGD{Eta: 0.1, Scale: inf}, nil)},
-		{"NoisyPrecGD.Beta=0", badParam, "β", 0, solve(psd, &NoisyPrecGD{Eta: 0.1}, nil)},
-		{"NoisyPrecGD.Beta>1", badParam, "β", 0, solve(psd, &NoisyPrecGD{Eta: 0.1, Beta: 1.5}, nil)},
-		{"NoisyPrecGD.Beta=NaN", badParam, "β", 0, solve(psd, &NoisyPrecGD{Eta: 0.1, Beta: nan()}, nil)},
-		{"NoisyPrecGD.Lambda0<0", badParam, "λ₀", 0, solve(psd, &NoisyPrecGD{Eta: 0.1, Beta: 0.9, Lambda0: -1}, nil)},
-		{"NoisyPrecGD.Eta=0", badParam, "step", 0, solve(psd, &NoisyPrecGD{Beta: 0.9}, nil)},
+		{"PrecGD.Lambda0 without Decay", badParam, "λ₀", 0, solve(psd, &PrecGD{Eta: 0.1, Lambda0: 1}, nil)},
+		{"PrecGD.Decay<0", badParam, "β", 0, solve(psd, &PrecGD{Eta: 0.1, Decay: -0.5}, nil)},
+		{"PrecGD.Decay>1", badParam, "β", 0, solve(psd, &PrecGD{Eta: 0.1, Decay: 1.5}, nil)},
+		{"PrecGD.Decay=NaN", badParam, "β", 0, solve(psd, &PrecGD{Eta: 0.1, Decay: nan()}, nil)},
+		{"PrecGD.Decay Lambda0<0", badParam, "λ₀", 0, solve(psd, &PrecGD{Eta: 0.1, Decay: 0.9, Lambda0: -1}, nil)},
+		{"PrecGD.Decay Eta=0", badParam, "step", 0, solve(psd, &PrecGD{Decay: 0.9}, nil)},
 		{"APGD.Eta=0", badParam, "step", 0, solve(asym, &APGD{}, nil)},
 		{"APGD.Cutoff=1", badParam, "cutoff", 0, solve(asym, &APGD{Eta: 0.5, Cutoff: 1}, nil)},
 		{"APGD.Cutoff=NaN", badParam, "cutoff", 0, solve(asym, &APGD{Eta: 0.5, Cutoff: nan()}, nil)},
@@ -272,15 +289,15 @@ func rows() []row {
 		{"SubGM.Eta=0", badParam, "η", 0, solve(psd, &SubGM{Rho: 0.9}, nil)},
 		{"SubGM.Rho=0", badParam, "ρ", 0, solve(psd, &SubGM{Eta: 1}, nil)},
 		{"SubGM.Rho>1", badParam, "ρ", 0, solve(psd, &SubGM{Eta: 1, Rho: 1.5}, nil)},
-		{"SubGM.Rule unknown", badParam, "SubGMRule", 0, solve(psd, &SubGM{Eta: 1, Rule: 7}, nil)},
+		{"SubGM two rules", badParam, "at most one", 0, solve(psd, &SubGM{Eta: 1, PolyakStep: true, ErrorStep: true}, nil)},
 		{"SubGM ErrorStep without truth", badParam, "truth", 0, func() run {
 			p, x := psd()
-			q, _ := FromMeasurements(p.Op, p.Y, nil)
-			_, err := Solve(q, &SubGM{Eta: 1, Rule: ErrorStep}, x, nil, nil)
+			q := &Problem{Op: p.Op, Y: p.Y}
+			_, err := Solve(q, &SubGM{Eta: 1, ErrorStep: true}, x, nil, nil)
 			return errOnly(err)
 		}},
-		{"SubGM Expected.P=1", badParam, "P", 0, solve(psd, &SubGM{Eta: 1, Rule: PolyakStep, Expected: &ExpectedL1{P: 1}}, nil)},
-		{"SubGM Expected.Std=NaN", badParam, "Std", 0, solve(psd, &SubGM{Eta: 1, Rule: PolyakStep, Expected: &ExpectedL1{Std: nan()}}, nil)},
+		{"SubGM Expected.P=1", badParam, "P", 0, solve(psd, &SubGM{Eta: 1, PolyakStep: true, Expected: &ExpectedL1{P: 1}}, nil)},
+		{"SubGM Expected.Std=NaN", badParam, "Std", 0, solve(psd, &SubGM{Eta: 1, PolyakStep: true, Expected: &ExpectedL1{Std: nan()}}, nil)},
 		{"OneStep symmetric factors", badParam, "asymmetric", 0, solve(psd, &OneStep{Eta: 0.1, LossThreshold: 1e-3}, nil)},
 		{"OneStep.LossThreshold=0", badParam, "threshold", 0, solve(asym, &OneStep{Eta: 0.1}, nil)},
 		{"OneStep.Beta<0", badParam, "β", 0, solve(asym, &OneStep{Eta: 0.1, LossThreshold: 1e-3, Beta: -1}, nil)},
@@ -289,14 +306,28 @@ func rows() []row {
 		{"OneStep.Eta=0", badParam, "step", 0, solve(asym, &OneStep{LossThreshold: 1e-3}, nil)},
 		{"ApproxGD.Eta=0", badParam, "step", 0, solve(approx, &ApproxGD{}, nil)},
 		{"ApproxGD on a Gaussian operator", badParam, "approximation", 0, solve(psd, &ApproxGD{Eta: 0.1}, nil)},
-		{"RiemannianGD.Eta=0", badParam, "step", 0, solve(approx, &RiemannianGD{}, nil)},
-		{"RiemannianGD non-orthonormal x0", badParam, "orthonormal", 0, func() run {
-			p, x := approx()
-			x.L.Scale(2, x.L)
-			_, err := Solve(p, &RiemannianGD{Eta: 0.1}, x, nil, nil)
+		{"RiemannianGD.Eta=0", badParam, "step", 0, solve(approx, &ApproxGD{Riemannian: true}, nil)},
+		{"RiemannianGD non-orthonormal x0: starts from qf(x0)", finite, "", IterLimit, func() run {
+			r := solve(func() (*Problem, Factors) {
+				p, x := approx()
+				x.L.Scale(2, x.L)
+				return p, x
+			}, &ApproxGD{Eta: 0.1, Riemannian: true}, &Settings{MaxIterations: 1})()
+			r.check = func(t *testing.T, r run) {
+				var g mat.Dense
+				g.Mul(r.res.X.L.T(), r.res.X.L)
+				if !mat.EqualApprox(&g, mat.NewDiagDense(2, []float64{1, 1}), 1e-12) {
+					t.Errorf("XᵀX = %v, want I", mat.Formatted(&g))
+				}
+			}
+			return r
+		}},
+		{"RiemannianGD r′ > n", badParam, "r′ ≤ n", 0, func() run {
+			p, _ := approx()
+			_, err := Solve(p, &ApproxGD{Eta: 0.1, Riemannian: true}, Factors{L: mat.NewDense(8, 9, nil)}, nil, nil)
 			return errOnly(err)
 		}},
-		{"RiemannianGD on a Gaussian operator", badParam, "approximation", 0, solve(psd, &RiemannianGD{Eta: 0.1}, nil)},
+		{"RiemannianGD on a Gaussian operator", badParam, "approximation", 0, solve(psd, &ApproxGD{Eta: 0.1, Riemannian: true}, nil)},
 
 		// Operators.
 		{"NewGaussian m=0", badParam, "m, n1, n2", 0, func() run { _, err := NewGaussian(0, 3, 3, src()); return errOnly(err) }},
@@ -329,73 +360,73 @@ func rows() []row {
 		{"NewPSDTruth nil source", lrPanic, "nil source", 0, func() run { NewPSDTruth(3, []float64{1}, nil); return run{} }},
 		{"NewLowRankTruth n2=0", badParam, "n1, n2", 0, func() run { _, err := NewLowRankTruth(3, 0, []float64{1}, src()); return errOnly(err) }},
 		{"NewLowRankTruth all-zero σ", badParam, "positive", 0, func() run { _, err := NewLowRankTruth(3, 4, []float64{0}, src()); return errOnly(err) }},
-		{"Spectrum r=0", badParam, "r ≥ 1", 0, func() run { _, err := Spectrum(0, 2, Linear); return errOnly(err) }},
-		{"Spectrum κ<1", badParam, "κ", 0, func() run { _, err := Spectrum(3, 0.5, Linear); return errOnly(err) }},
-		{"Spectrum κ=NaN", badParam, "κ", 0, func() run { _, err := Spectrum(3, nan(), Geometric); return errOnly(err) }},
-		{"Spectrum κ=+Inf", badParam, "κ", 0, func() run { _, err := Spectrum(3, inf, Geometric); return errOnly(err) }},
-		{"Spectrum unknown spacing", badParam, "Spacing", 0, func() run { _, err := Spectrum(3, 2, 9); return errOnly(err) }},
-		{"Spectrum unknown spacing, r=1", badParam, "Spacing", 0, func() run { _, err := Spectrum(1, 2, 9); return errOnly(err) }},
+		{"Spacing.Spectrum r=0", lrPanic, "r ≥ 1", 0, func() run { Linear.Spectrum(0, 2); return run{} }},
+		{"Spacing.Spectrum κ<1", lrPanic, "κ", 0, func() run { Linear.Spectrum(3, 0.5); return run{} }},
+		{"Spacing.Spectrum κ=NaN", lrPanic, "κ", 0, func() run { Geometric.Spectrum(3, nan()); return run{} }},
+		{"Spacing.Spectrum κ=+Inf", lrPanic, "κ", 0, func() run { Geometric.Spectrum(3, inf); return run{} }},
+		{"Spacing.Spectrum unknown spacing", lrPanic, "Spacing", 0, func() run { Spacing(9).Spectrum(3, 2); return run{} }},
+		{"Spacing.Spectrum unknown spacing, r=1", lrPanic, "Spacing", 0, func() run { Spacing(9).Spectrum(1, 2); return run{} }},
 
 		// Problems and noise.
 		{"NewProblem nil operator", lrPanic, "nil operator", 0, func() run { NewProblem(nil, truth(4), nil, src()); return run{} }},
-		{"NewProblem typed nil operator", lrPanic, "nil operator", 0, func() run { var g *Gaussian; NewProblem(g, truth(4), nil, src()); return run{} }},
+		{"NewProblem typed nil operator", lrPanic, "nil operator", 0, func() run { var g *wrappedOp; NewProblem(g, truth(4), nil, src()); return run{} }},
 		{"NewProblem nil truth", lrPanic, "nil truth", 0, func() run { NewProblem(gauss(10, 4), nil, nil, src()); return run{} }},
 		{"NewProblem Truth without X", lrPanic, "Truth has no X", 0, func() run { NewProblem(gauss(10, 4), &Truth{}, nil, src()); return run{} }},
 		{"NewProblem truth shape mismatch", badParam, "truth is", 0, func() run { _, err := NewProblem(gauss(10, 4), truth(5), nil, src()); return errOnly(err) }},
-		{"NewProblem noise with nil source", lrPanic, "nil source", 0, func() run { NewProblem(gauss(10, 4), truth(4), GaussianNoise{Sigma: 1}, nil); return run{} }},
-		{"Outliers.P=NaN", badParam, "Outliers.P", 0, problemWithNoise(Outliers{P: nan()})},
-		{"Outliers.P<0", badParam, "Outliers.P", 0, problemWithNoise(Outliers{P: -0.1})},
-		{"Outliers.P=1", badParam, "Outliers.P", 0, problemWithNoise(Outliers{P: 1})},
-		{"Outliers.P>1", badParam, "Outliers.P", 0, problemWithNoise(Outliers{P: 1.5})},
-		{"Outliers.Std=NaN", badParam, "Outliers.Std", 0, problemWithNoise(Outliers{P: 0.1, Std: nan()})},
-		{"Outliers.Std<0", badParam, "Outliers.Std", 0, problemWithNoise(Outliers{P: 0.1, Std: -1})},
-		{"Outliers.Std=+Inf", badParam, "Outliers.Std", 0, problemWithNoise(Outliers{P: 0.1, Std: inf})},
-		{"GaussianNoise.Sigma<0", badParam, "Sigma", 0, problemWithNoise(GaussianNoise{Sigma: -1})},
-		{"GaussianNoise.Sigma=NaN", badParam, "Sigma", 0, problemWithNoise(GaussianNoise{Sigma: nan()})},
-		{"GaussianNoise.Sigma=+Inf", badParam, "Sigma", 0, problemWithNoise(GaussianNoise{Sigma: inf})},
-		{"Outliers.P=0.5 is fine", finite, "", 0, problemWithNoise(Outliers{P: 0.5})},
-		{"Outliers.AddTo with P=NaN", lrPanic, "Outliers.P", 0, func() run {
-			Outliers{P: nan()}.AddTo(mat.NewVecDense(3, nil), src())
+		{"NewProblem noise with nil source", lrPanic, "nil source", 0, func() run { NewProblem(gauss(10, 4), truth(4), &Noise{Std: 1}, nil); return run{} }},
+		{"Noise.Outliers=NaN", badParam, "Noise.Outliers", 0, problemWithNoise(&Noise{Outliers: nan()})},
+		{"Noise.Outliers<0", badParam, "Noise.Outliers", 0, problemWithNoise(&Noise{Outliers: -0.1})},
+		{"Noise.Outliers=1", badParam, "Noise.Outliers", 0, problemWithNoise(&Noise{Outliers: 1})},
+		{"Noise.Outliers>1", badParam, "Noise.Outliers", 0, problemWithNoise(&Noise{Outliers: 1.5})},
+		{"Noise.OutlierStd=NaN", badParam, "Noise.OutlierStd", 0, problemWithNoise(&Noise{Outliers: 0.1, OutlierStd: nan()})},
+		{"Noise.OutlierStd<0", badParam, "Noise.OutlierStd", 0, problemWithNoise(&Noise{Outliers: 0.1, OutlierStd: -1})},
+		{"Noise.OutlierStd=+Inf", badParam, "Noise.OutlierStd", 0, problemWithNoise(&Noise{Outliers: 0.1, OutlierStd: inf})},
+		{"Noise.Std<0", badParam, "Noise.Std", 0, problemWithNoise(&Noise{Std: -1})},
+		{"Noise.Std=NaN", badParam, "Noise.Std", 0, problemWithNoise(&Noise{Std: nan()})},
+		{"Noise.Std=+Inf", badParam, "Noise.Std", 0, problemWithNoise(&Noise{Std: inf})},
+		{"Noise.Outliers=0.5 is fine", finite, "", 0, problemWithNoise(&Noise{Outliers: 0.5})},
+		{"Noise.AddTo with Outliers=NaN", lrPanic, "Noise.Outliers", 0, func() run {
+			Noise{Outliers: nan()}.AddTo(mat.NewVecDense(3, nil), src())
 			return run{}
 		}},
-		{"GaussianNoise.AddTo nil source", lrPanic, "nil source", 0, func() run {
-			GaussianNoise{Sigma: 1}.AddTo(mat.NewVecDense(3, nil), nil)
+		{"Noise.AddTo nil source", lrPanic, "nil source", 0, func() run {
+			Noise{Std: 1}.AddTo(mat.NewVecDense(3, nil), nil)
 			return run{}
 		}},
-		{"FromMeasurements y wrong length", badParam, "length", 0, func() run {
-			_, err := FromMeasurements(gauss(10, 4), mat.NewVecDense(9, nil), nil)
-			return errOnly(err)
-		}},
-		{"FromMeasurements y NaN", badParam, "not finite", 0, func() run {
+		{"Problem literal y wrong length", lrPanic, "Problem.Y has length 9", 0, solveLiteral(gauss(10, 4), mat.NewVecDense(9, nil), nil)},
+		{"Problem literal y NaN", badParam, "not finite", 0, func() run {
 			y := mat.NewVecDense(10, nil)
 			y.SetVec(3, nan())
-			_, err := FromMeasurements(gauss(10, 4), y, nil)
-			return errOnly(err)
+			return solveLiteral(gauss(10, 4), y, nil)()
 		}},
-		{"FromMeasurements y +Inf", badParam, "not finite", 0, func() run {
+		{"Problem literal y +Inf", badParam, "not finite", 0, func() run {
 			y := mat.NewVecDense(10, nil)
 			y.SetVec(9, inf)
-			_, err := FromMeasurements(gauss(10, 4), y, nil)
-			return errOnly(err)
+			return solveLiteral(gauss(10, 4), y, nil)()
 		}},
-		{"FromMeasurements nil y", lrPanic, "nil measurements", 0, func() run { FromMeasurements(gauss(10, 4), nil, nil); return run{} }},
-		{"FromMeasurements nil operator", lrPanic, "nil operator", 0, func() run { FromMeasurements(nil, mat.NewVecDense(3, nil), nil); return run{} }},
+		{"Problem literal truth shape mismatch", lrPanic, "Truth is 5×5", 0, solveLiteral(gauss(10, 4), mat.NewVecDense(10, nil), truth(5))},
+		{"Problem literal nil y", lrPanic, "nil Problem.Y", 0, solveLiteral(gauss(10, 4), nil, nil)},
+		{"Problem literal nil operator", lrPanic, "nil Problem.Op", 0, solveLiteral(nil, mat.NewVecDense(3, nil), nil)},
 		{"Solve y made NaN after the fact", badParam, "not finite", 0, func() run {
 			p, x := psd()
 			p.Y.SetVec(0, nan())
 			_, err := Solve(p, gd(), x, nil, nil)
 			return errOnly(err)
 		}},
-		{"NewApproxSymProblem increasing λ", badParam, "non-increasing", 0, func() run { _, err := NewApproxSymProblem([]float64{1, 2, 0}, 1, src()); return errOnly(err) }},
-		{"NewApproxSymProblem no gap", badParam, "gap", 0, func() run { _, err := NewApproxSymProblem([]float64{2, 1, 1}, 2, src()); return errOnly(err) }},
-		{"NewApproxSymProblem all-zero λ", badParam, "zero", 0, func() run { _, err := NewApproxSymProblem([]float64{0, 0, 0}, 3, src()); return errOnly(err) }},
-		{"NewApproxSymProblem r=0", badParam, "r", 0, func() run { _, err := NewApproxSymProblem([]float64{2, 1}, 0, src()); return errOnly(err) }},
-		{"NewApproxSymProblem r>n", badParam, "r", 0, func() run { _, err := NewApproxSymProblem([]float64{2, 1}, 3, src()); return errOnly(err) }},
-		{"NewApproxSymProblem NaN λ", badParam, "finite", 0, func() run { _, err := NewApproxSymProblem([]float64{2, nan()}, 1, src()); return errOnly(err) }},
-		{"NewApproxSymProblem nil source", lrPanic, "nil source", 0, func() run { NewApproxSymProblem([]float64{2, 1}, 1, nil); return run{} }},
-		{"NewApproxAsymProblem len(s)≠min(n1,n2)", badParam, "singular values", 0, func() run { _, err := NewApproxAsymProblem(3, 4, []float64{2, 1}, 1, src()); return errOnly(err) }},
-		{"NewApproxAsymProblem n1=0", badParam, "n1, n2", 0, func() run { _, err := NewApproxAsymProblem(0, 4, nil, 1, src()); return errOnly(err) }},
-		{"NewApproxAsymProblem n1·n2 too big", badParam, "memory", 0, func() run { _, err := NewApproxAsymProblem(1<<46, 1, []float64{1}, 1, src()); return errOnly(err) }},
+		{"ApproxSym Spectrum increasing λ", lrPanic, "non-increasing", 0, inst(Instance{Kind: ApproxSym, N: 3, Rank: 1, Spectrum: []float64{1, 2, 0}})},
+		{"ApproxSym Spectrum no gap", lrPanic, "gap", 0, inst(Instance{Kind: ApproxSym, N: 3, Rank: 2, Spectrum: []float64{2, 1, 1}})},
+		{"ApproxSym Spectrum all-zero λ", lrPanic, "zero", 0, inst(Instance{Kind: ApproxSym, N: 3, Rank: 3, Spectrum: []float64{0, 0, 0}})},
+		{"ApproxSym Rank=0", lrPanic, "Rank", 0, inst(Instance{Kind: ApproxSym, N: 2, Spectrum: []float64{2, 1}})},
+		{"ApproxSym Rank>N", lrPanic, "Rank", 0, inst(Instance{Kind: ApproxSym, N: 2, Rank: 3, Spectrum: []float64{2, 1}})},
+		{"ApproxSym Spectrum NaN λ", lrPanic, "finite", 0, inst(Instance{Kind: ApproxSym, N: 2, Rank: 1, Spectrum: []float64{2, nan()}})},
+		{"ApproxSym Spectrum with Kappa", lrPanic, "leave them zero", 0, inst(Instance{Kind: ApproxSym, N: 2, Rank: 1, Kappa: 2, Spectrum: []float64{2, 1}})},
+		{"ApproxSym nil source", lrPanic, "nil source", 0, func() run {
+			Instance{Kind: ApproxSym, N: 2, Rank: 1, Spectrum: []float64{2, 1}}.Build(nil)
+			return run{}
+		}},
+		{"ApproxAsym len(Spectrum)≠min(N,N2)", lrPanic, "Spectrum needs 3 values", 0, inst(Instance{Kind: ApproxAsym, N: 3, N2: 4, Rank: 1, Spectrum: []float64{2, 1}})},
+		{"ApproxAsym N=0", lrPanic, "N ≥ 1", 0, inst(Instance{Kind: ApproxAsym, N2: 4, Rank: 1})},
+		{"ApproxAsym N·N2 too big", lrPanic, "memory", 0, inst(Instance{Kind: ApproxAsym, N: 1 << 46, N2: 1, Rank: 1, Spectrum: []float64{1}})},
 
 		// Instance.
 		{"Instance N=0", lrPanic, "N ≥ 1", 0, inst(Instance{Rank: 1, M: 5})},
@@ -414,15 +445,14 @@ func rows() []row {
 		{"Instance nil source", lrPanic, "nil source", 0, func() run { Instance{N: 3, Rank: 1, M: 5}.Build(nil); return run{} }},
 
 		// Initializations.
-		{"RandomSym n=0", badParam, "n ≥ 1", 0, func() run { _, err := RandomSym(0, 1, 1, StdAlpha, src()); return errOnly(err) }},
-		{"RandomSym r=0", badParam, "r′ ≥ 1", 0, func() run { _, err := RandomSym(3, 0, 1, StdAlpha, src()); return errOnly(err) }},
-		{"RandomSym α<0", badParam, "α", 0, func() run { _, err := RandomSym(3, 1, -1, StdAlpha, src()); return errOnly(err) }},
-		{"RandomSym α=NaN", badParam, "α", 0, func() run { _, err := RandomSym(3, 1, nan(), StdAlpha, src()); return errOnly(err) }},
-		{"RandomSym α=+Inf", badParam, "α", 0, func() run { _, err := RandomSym(3, 1, inf, StdAlpha, src()); return errOnly(err) }},
-		{"RandomSym scale unknown", badParam, "InitScale", 0, func() run { _, err := RandomSym(3, 1, 1, 9, src()); return errOnly(err) }},
-		{"RandomSym n·r overflows", badParam, "memory", 0, func() run { _, err := RandomSym(1<<40, 1<<40, 1, StdAlpha, src()); return errOnly(err) }},
-		{"RandomSym nil source", lrPanic, "nil source", 0, func() run { RandomSym(3, 1, 1, StdAlpha, nil); return run{} }},
-		{"RandomAsym αR=NaN", badParam, "α", 0, func() run { _, err := RandomAsym(3, 3, 1, 1, nan(), StdAlpha, src()); return errOnly(err) }},
+		{"RandomFactor n=0", lrPanic, "n ≥ 1", 0, func() run { RandomFactor(0, 1, 1, StdAlpha, src()); return run{} }},
+		{"RandomFactor r=0", lrPanic, "r′ ≥ 1", 0, func() run { RandomFactor(3, 0, 1, StdAlpha, src()); return run{} }},
+		{"RandomFactor α<0", lrPanic, "α", 0, func() run { RandomFactor(3, 1, -1, StdAlpha, src()); return run{} }},
+		{"RandomFactor α=NaN", lrPanic, "α", 0, func() run { RandomFactor(3, 1, nan(), StdAlpha, src()); return run{} }},
+		{"RandomFactor α=+Inf", lrPanic, "α", 0, func() run { RandomFactor(3, 1, inf, StdAlpha, src()); return run{} }},
+		{"RandomFactor scale unknown", lrPanic, "InitScale", 0, func() run { RandomFactor(3, 1, 1, 9, src()); return run{} }},
+		{"RandomFactor n·r overflows", lrPanic, "memory", 0, func() run { RandomFactor(1<<40, 1<<40, 1, StdAlpha, src()); return run{} }},
+		{"RandomFactor nil source", lrPanic, "nil source", 0, func() run { RandomFactor(3, 1, 1, StdAlpha, nil); return run{} }},
 		{"Spectral r=0", badParam, "r", 0, func() run { p, _ := psd(); _, err := Spectral(p, 0, true); return errOnly(err) }},
 		{"Spectral r>n", badParam, "r", 0, func() run { p, _ := psd(); _, err := Spectral(p, 7, true); return errOnly(err) }},
 		{"Spectral sym on non-square", badParam, "square", 0, func() run { p, _ := asym(); _, err := Spectral(p, 1, true); return errOnly(err) }},
@@ -436,7 +466,6 @@ func rows() []row {
 		{"Solve nil problem", lrPanic, "nil problem", 0, func() run { _, x := psd(); Solve(nil, gd(), x, nil, nil); return run{} }},
 		{"Solve nil method", lrPanic, "nil method", 0, func() run { p, x := psd(); Solve(p, nil, x, nil, nil); return run{} }},
 		{"Solve typed nil method", lrPanic, "nil method", 0, func() run { p, x := psd(); var g *GD; Solve(p, g, x, nil, nil); return run{} }},
-		{"Solve typed nil recorder", lrPanic, "nil recorder", 0, func() run { p, x := psd(); var tr *Trajectory; Solve(p, gd(), x, nil, tr); return run{} }},
 		{"Solve zero Problem", lrPanic, "nil Problem.Op", 0, func() run { _, x := psd(); Solve(&Problem{}, gd(), x, nil, nil); return run{} }},
 		{"Solve Problem without Y", lrPanic, "nil Problem.Y", 0, func() run { p, x := psd(); p.Y = nil; Solve(p, gd(), x, nil, nil); return run{} }},
 		{"Solve Factors without L", lrPanic, "no L", 0, func() run { p, _ := psd(); Solve(p, gd(), Factors{}, nil, nil); return run{} }},
@@ -493,12 +522,6 @@ func rows() []row {
 		{"Metric with nil Eval", lrPanic, "nil Eval", 0, func() run { NewTrajectory(Schedule{}, Metric{Names: []string{"x"}}); return run{} }},
 		{"NewMetric nil function", lrPanic, "nil metric function", 0, func() run { NewMetric("x", nil); return run{} }},
 		{"SingularValuesMetric k<0", lrPanic, "0 ≤ k", 0, func() run { SingularValuesMetric(-1); return run{} }},
-		{"ErrMetric without truth", lrPanic, "truth", 0, func() run {
-			p, x := psd()
-			q, _ := FromMeasurements(p.Op, p.Y, nil)
-			Solve(q, gd(), x, &Settings{MaxIterations: 1}, NewTrajectory(Schedule{}, ErrMetric()))
-			return run{}
-		}},
 		{"SEFGMetric nil truth", lrPanic, "nil truth", 0, func() run { SEFGMetric(nil); return run{} }},
 		{"Aggregate nil trajectory", lrPanic, "nil trajectory ts[1]", 0, func() run {
 			Aggregate([]*Trajectory{NewTrajectory(Schedule{}), nil}, SeriesLoss, 0.25, 0.75)
@@ -511,7 +534,7 @@ func rows() []row {
 		{"Series unknown name", lrPanic, "no series", 0, func() run { NewTrajectory(Schedule{}).Series("nope"); return run{} }},
 		{"RunTrials nil trial", lrPanic, "nil trial", 0, func() run { RunTrials[int](1, 1, 0, nil); return run{} }},
 		{"RunTrials n<0", badParam, "trials", 0, func() run {
-			_, err := RunTrials(-1, 1, 0, func(int, Source) (int, error) { return 0, nil })
+			_, err := RunTrials(-1, 1, 0, func(int, rand.Source) (int, error) { return 0, nil })
 			return errOnly(err)
 		}},
 	}
@@ -676,3 +699,6 @@ func finiteFactors(x Factors) bool {
 	}
 	return true
 }
+
+// wrappedOp is an Operator of the test's own type, for typed-nil inputs.
+type wrappedOp struct{ Operator }

@@ -8,9 +8,9 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// RiemannianGD is Riemannian gradient ascent for the top-r eigenspace of a
-// symmetric Σ on the Stiefel manifold with the QR retraction, the baseline
-// of Chen et al. (2023):
+// riemannianGD is ApproxGD with Riemannian set: Riemannian gradient ascent
+// for the top-r eigenspace of a symmetric Σ on the Stiefel manifold with the
+// QR retraction, the baseline of Chen et al. (2023):
 //
 //	G = ΣX − X(XᵀΣX),   X ← qf(X + ηG),
 //
@@ -20,14 +20,11 @@ import (
 // ≥ 0 for PSD Σ and a LossTol means what it says: at the top eigenspace it
 // is ½Σ_{i>r}λ_i, 0 when Σ has rank r. It decreases as X approaches the top
 // eigenspace. The problem must use the full-observation operator; x must be
-// symmetric factors with orthonormal columns (see Orthonormalize).
+// symmetric factors; Init replaces X by qf(X) unless ‖XᵀX − I‖ ≤ 1e-8.
 //
 // Cost: no operator passes (Stats counts 0): it reads Σ directly; a step
 // makes one product Σ·X.
-type RiemannianGD struct {
-	// Eta is η; it must be positive.
-	Eta float64
-
+type riemannianGD struct {
 	a         *mat.Dense
 	halfTrace float64 // ½tr Σ
 	ax, xtax  mat.Dense
@@ -37,33 +34,35 @@ type RiemannianGD struct {
 	signs     []float64
 }
 
-// Init checks the step, the problem and the orthonormality of x.
-func (g *RiemannianGD) Init(p *Problem, x Factors) (Measures, error) {
-	if !(g.Eta > 0) || math.IsInf(g.Eta, 0) {
-		return Measures{}, badParam("RiemannianGD step must be positive and finite, got %v", g.Eta)
-	}
+// init checks the problem, replaces x by its Q factor unless its columns
+// are orthonormal already (the caller checked the step), and evaluates x.
+func (g *riemannianGD) init(p *Problem, x Factors) (Measures, error) {
 	if !x.Sym() {
-		return Measures{}, badParam("RiemannianGD needs symmetric factors")
+		return Measures{}, badParam("Riemannian ApproxGD needs symmetric factors")
 	}
 	a, err := fullTarget(p)
 	if err != nil {
 		return Measures{}, err
 	}
-	_, k := x.L.Dims()
+	n, k := x.L.Dims()
+	if k > n {
+		return Measures{}, badParam("Riemannian ApproxGD needs r′ ≤ n orthonormal columns, got %d×%d", n, k)
+	}
 	var gram mat.Dense
 	gram.Mul(x.L.T(), x.L)
 	for i := 0; i < k; i++ {
 		gram.Set(i, i, gram.At(i, i)-1)
 	}
-	if d := mat.Norm(&gram, 2); d > 1e-8 {
-		return Measures{}, badParam("RiemannianGD needs orthonormal columns, ‖XᵀX − I‖ = %.3g", d)
+	if mat.Norm(&gram, 2) > 1e-8 {
+		// Start on the manifold: X ← qf(X), as orthonormalize does.
+		g.tau, g.work, g.signs = thinQInPlace(x.L, g.tau, g.work, g.signs)
 	}
 	g.a = a
 	g.halfTrace = mat.Trace(a) / 2
 	return g.eval(x), nil
 }
 
-func (g *RiemannianGD) eval(x Factors) Measures {
+func (g *riemannianGD) eval(x Factors) Measures {
 	mulThin(&g.ax, &g.xt, g.a, x.L)
 	g.xtax.Reset()
 	mulTo(&g.xtax, x.L, true, &g.ax, false)
@@ -73,9 +72,10 @@ func (g *RiemannianGD) eval(x Factors) Measures {
 	return Measures{Loss: g.halfTrace - mat.Trace(&g.xtax)/2, GradNorm: math.Sqrt(frobDot(&g.grad, &g.grad))}
 }
 
-// Iterate takes the retracted step and evaluates the new iterate.
-func (g *RiemannianGD) Iterate(x Factors) (Measures, error) {
-	axpyDense(x.L, g.Eta, &g.grad)
+// iterate takes the retracted step of size eta and evaluates the new
+// iterate.
+func (g *riemannianGD) iterate(x Factors, eta float64) (Measures, error) {
+	axpyDense(x.L, eta, &g.grad)
 	g.tau, g.work, g.signs = thinQInPlace(x.L, g.tau, g.work, g.signs)
 	return g.eval(x), nil
 }

@@ -23,10 +23,7 @@ func identityProblem(t *testing.T, xstar *mat.Dense, truth bool) *Problem {
 	if truth {
 		tr = &Truth{X: xstar}
 	}
-	p, err := FromMeasurements(op, y, tr)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := &Problem{Op: op, Y: y, Truth: tr}
 	return p
 }
 
@@ -85,7 +82,7 @@ func TestScaledGDHandStepAsym(t *testing.T) {
 // on a random rectangular problem (Gaussian operator, r′ = 3).
 func TestScaledGDMatchesInverseFormula(t *testing.T) {
 	src := NewSource(11)
-	sigma, _ := Spectrum(2, 4, Linear)
+	sigma := Linear.Spectrum(2, 4)
 	truth, err := NewLowRankTruth(6, 5, sigma, src)
 	if err != nil {
 		t.Fatal(err)
@@ -94,15 +91,12 @@ func TestScaledGDMatchesInverseFormula(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := NewProblem(op, truth, GaussianNoise{Sigma: 0.1}, src)
+	p, err := NewProblem(op, truth, &Noise{Std: 0.1}, src)
 	if err != nil {
 		t.Fatal(err)
 	}
 	{
-		x, err := RandomAsym(6, 5, 3, 0.5, 0.7, StdAlpha, src)
-		if err != nil {
-			t.Fatal(err)
-		}
+		x := Factors{L: RandomFactor(6, 3, 0.5, StdAlpha, src), R: RandomFactor(5, 3, 0.7, StdAlpha, src)}
 		const eta, lambda = 0.4, 0.05
 		// Reference: explicit inverses.
 		var grad Factors
@@ -146,10 +140,8 @@ func TestScaledGDMatchesInverseFormula(t *testing.T) {
 func precondProblem(t *testing.T, sym bool) *Problem {
 	t.Helper()
 	src := NewSource(21)
-	sigma, err := Spectrum(2, 100, Geometric)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sigma := Geometric.Spectrum(2, 100)
+	var err error
 	var truth *Truth
 	var op Operator
 	if sym {
@@ -178,9 +170,9 @@ func precondInit(t *testing.T, sym bool, alpha float64) Factors {
 	var x Factors
 	var err error
 	if sym {
-		x, err = RandomSym(20, 4, alpha, StdAlphaOverSqrtRows, NewSource(22))
+		x = Factors{L: RandomFactor(20, 4, alpha, StdAlphaOverSqrtRows, NewSource(22))}
 	} else {
-		x, err = RandomAsym(20, 20, 4, alpha, alpha, StdAlphaOverSqrtRows, NewSource(22))
+		x = Factors{L: RandomFactor(20, 4, alpha, StdAlphaOverSqrtRows, NewSource(22)), R: RandomFactor(20, 4, alpha, StdAlphaOverSqrtRows, NewSource(22))}
 	}
 	if err != nil {
 		t.Fatal(err)
@@ -282,7 +274,7 @@ func TestScaledGDAllocations(t *testing.T) {
 // X − η·sym(G)·X·(XᵀX + λI)⁻¹ written with an explicit inverse.
 func TestScaledGDSymMatchesInverseFormula(t *testing.T) {
 	src := NewSource(12)
-	sigma, _ := Spectrum(2, 10, Geometric)
+	sigma := Geometric.Spectrum(2, 10)
 	truth, err := NewPSDTruth(6, sigma, src)
 	if err != nil {
 		t.Fatal(err)
@@ -291,14 +283,11 @@ func TestScaledGDSymMatchesInverseFormula(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := NewProblem(op, truth, GaussianNoise{Sigma: 0.05}, src)
+	p, err := NewProblem(op, truth, &Noise{Std: 0.05}, src)
 	if err != nil {
 		t.Fatal(err)
 	}
-	x, err := RandomSym(6, 3, 0.5, StdAlpha, src)
-	if err != nil {
-		t.Fatal(err)
-	}
+	x := Factors{L: RandomFactor(6, 3, 0.5, StdAlpha, src)}
 	const eta, lambda = 0.5, 0.03
 	var grad Factors
 	NewLeastSquares(p).Eval(&grad, x)

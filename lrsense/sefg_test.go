@@ -96,11 +96,14 @@ func TestSEFGAgainstDirect(t *testing.T) {
 	}
 }
 
+// errMetric records SeriesErr as the SeriesErr doc says.
+var errMetric = NewMetric(SeriesErr, func(s *State) float64 { return s.RelErr * s.Problem.Truth.Norm() })
+
 func TestSEFGInTrajectory(t *testing.T) {
 	p := subgmProblem(t, 4, 6, 150, []float64{2, 1}, 0)
 	x0, _ := SignSpectral(p, 6, 1e-4)
-	traj := NewTrajectory(Schedule{Every: 10}, ErrMetric(), SEFGMetric(p.Truth))
-	if _, err := Solve(p, &SubGM{Rule: PolyakStep, Eta: 0.5}, x0, &Settings{MaxIterations: 800}, traj); err != nil {
+	traj := NewTrajectory(Schedule{Every: 10}, errMetric, SEFGMetric(p.Truth))
+	if _, err := Solve(p, &SubGM{PolyakStep: true, Eta: 0.5}, x0, &Settings{MaxIterations: 800}, traj); err != nil {
 		t.Fatal(err)
 	}
 	if e := traj.Last("err"); !(e < 1e-6) {

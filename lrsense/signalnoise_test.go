@@ -159,13 +159,13 @@ func TestSignalNoiseSmallInitPhases(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	specSin := SinTheta(truth.U, Orthonormalize(spec.L))
+	specQ := orthonormalize(spec.L)
+	specSin := SinTheta(truth.U, specQ)
 	alpha, mu := 1e-4, 0.25
-	x0, err := RandomSym(n, n, alpha, StdAlphaOverSqrtCols, src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	traj := NewTrajectory(Schedule{}, SignalNoiseMetric(truth.U), SinThetaMetric("spectral", spec.L))
+	x0 := Factors{L: RandomFactor(n, n, alpha, StdAlphaOverSqrtCols, src)}
+	traj := NewTrajectory(Schedule{}, SignalNoiseMetric(truth.U), NewMetric("spectral", func(s *State) float64 {
+		return SinTheta(specQ, s.TopLeft(r))
+	}))
 	if _, err := Solve(p, &GD{Eta: mu}, x0, &Settings{MaxIterations: 200}, traj); err != nil {
 		t.Fatal(err)
 	}

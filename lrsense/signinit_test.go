@@ -10,7 +10,7 @@ import (
 
 func TestSignSpectralByHand(t *testing.T) {
 	p := subgmProblem(t, 21, 5, 40, []float64{3, 1}, 0.1)
-	op := p.Op.(*Gaussian)
+	op := p.Op.(*gaussianOp)
 	m, n, _ := op.Dims()
 	c := mat.NewSymDense(n, nil)
 	for i := 0; i < m; i++ {

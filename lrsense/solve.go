@@ -26,7 +26,7 @@ type Method interface {
 
 // Measures is what a method measured at an iterate: Init returns them at
 // the starting point, Iterate at the iterate it has just moved to (so the
-// measures of x_t come with x_t, the values a Recorder sees beside it).
+// measures of x_t come with x_t, the values a Trajectory records beside it).
 type Measures struct {
 	// Loss is the method's objective (NaN if the method does not compute
 	// one).
@@ -77,8 +77,8 @@ type Settings struct {
 	// 0 disables it; like RelErrTol it must otherwise be positive and
 	// finite, and the method must report a loss (a NaN Measures.Loss at
 	// the start is a bad parameter). Every method of this package reports
-	// a loss that is ≥ 0 (RiemannianGD's when Σ is PSD, as
-	// NewApproxSymProblem makes it), so a LossTol holds only near a fit.
+	// a loss that is ≥ 0 (Riemannian ApproxGD's when Σ is PSD, as
+	// ApproxSym builds it), so a LossTol holds only near a fit.
 	LossTol float64
 	// DivergeLimit stops with Diverged once the relative error (when the
 	// truth is known) or the loss relative to its initial value exceeds
@@ -115,20 +115,21 @@ type Result struct {
 }
 
 // Solve runs method on p from x0 (which it does not modify) until a stopping
-// rule of s holds (s may be nil). rec, if not nil, sees the iterates it
-// asks for and always the last one.
+// rule of s holds (s may be nil). traj, if not nil, records the iterates
+// on its Schedule and always the last one; a measurement of your own is a
+// Metric (NewMetric).
 //
 // Solve returns an error only for bad input: a method's Init error, a
-// recorder's error, or a bad setting (wrapping ErrBadParam). A run that
-// diverges or becomes non-finite ends with that Status and a nil error,
-// and the recorder keeps everything up to that point. Solve panics with a
+// trajectory that cannot record, or a bad setting (wrapping ErrBadParam). A
+// run that diverges or becomes non-finite ends with that Status and a nil
+// error, and the trajectory keeps everything up to that point. Solve panics with a
 // message starting "lrsense:" if p or method is nil or x0 does not fit p.
 //
 // The method's Init gets a copy of p whose Op counts the passes for
 // Stats.Applies and Stats.Adjoints; it forwards every call, fused passes
 // included, so a method should use p.Op through the Operator interface and
-// not assert its concrete type. The recorder sees p itself.
-func Solve(p *Problem, method Method, x0 Factors, s *Settings, rec Recorder) (*Result, error) {
+// not assert its concrete type. The trajectory's metrics see p itself.
+func Solve(p *Problem, method Method, x0 Factors, s *Settings, traj *Trajectory) (*Result, error) {
 	checkNil("problem", p)
 	checkNil("method", method)
 	p.check()
@@ -161,7 +162,7 @@ func Solve(p *Problem, method Method, x0 Factors, s *Settings, rec Recorder) (*R
 
 	x := x0.Clone()
 	// The method sees p with its operator wrapped in a pass counter; the
-	// recorder sees p itself.
+	// trajectory sees p itself.
 	op := &countingOp{Operator: p.Op}
 	counted := *p
 	counted.Op = op
@@ -172,11 +173,8 @@ func Solve(p *Problem, method Method, x0 Factors, s *Settings, rec Recorder) (*R
 	if s.LossTol > 0 && math.IsNaN(step.Loss) {
 		return nil, badParam("LossTol needs a method that reports a loss, %T reports NaN", method)
 	}
-	if rec != nil {
-		checkNil("recorder (a typed nil inside the Recorder interface)", rec)
-	}
-	if rec != nil {
-		if err := rec.Init(p); err != nil {
+	if traj != nil {
+		if err := traj.init(p); err != nil {
 			return nil, err
 		}
 	}
@@ -201,9 +199,9 @@ func Solve(p *Problem, method Method, x0 Factors, s *Settings, rec Recorder) (*R
 				res.Status = IterLimit
 			}
 		}
-		if rec != nil && (res.Status != Running || rec.Wants(t)) {
+		if traj != nil && (res.Status != Running || traj.wants(t)) {
 			state.set(t, x, step, time.Since(start), relErr)
-			if err := rec.Record(&state); err != nil {
+			if err := traj.record(&state); err != nil {
 				return nil, err
 			}
 		}
@@ -221,8 +219,8 @@ func Solve(p *Problem, method Method, x0 Factors, s *Settings, rec Recorder) (*R
 	res.Stats.Iterations = t
 	res.Stats.Applies, res.Stats.Adjoints = op.applies, op.adjoints
 	res.Stats.Runtime = time.Since(start)
-	if rec != nil {
-		if err := rec.Done(res); err != nil {
+	if traj != nil {
+		if err := traj.done(res); err != nil {
 			return nil, err
 		}
 	}

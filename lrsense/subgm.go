@@ -6,20 +6,13 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// SubGMRule selects the step size η_t of SubGM.
-type SubGMRule int
+// subgmRule is the step-size rule SubGM's fields select.
+type subgmRule int
 
 const (
-	// GeometricStep is η_t = η·ρ^t/‖Q_t‖₂, the rule Ma & Fattahi (2023)
-	// use with noisy measurements (outliers or Gaussian noise); ‖·‖₂ is the
-	// spectral norm.
-	GeometricStep SubGMRule = iota
-	// PolyakStep is the Polyak-like η_t = (η/2)·f(U_t), the paper's rule
-	// for noiseless measurements.
-	PolyakStep
-	// ErrorStep is the oracle η_t = (η/2)·‖U_tU_tᵀ − X⋆‖_F the paper uses
-	// with the expected loss; the problem must know its truth.
-	ErrorStep
+	geometricStep subgmRule = iota
+	polyakStep
+	errorStep
 )
 
 // SubGM is the sub-gradient method on the ℓ1 loss of symmetric matrix
@@ -32,7 +25,15 @@ const (
 //	Q_t  = (1/m)·Σ_i Sign(⟨A_i, U_tU_tᵀ⟩ − y_i)·A_i,
 //	U_{t+1} = U_t − η_t·D_t,
 //
-// with Sign(0) = 0 and η_t chosen by Rule. The paper measures without the
+// with Sign(0) = 0 and η_t chosen by one of the paper's three rules:
+//
+//	geometric (the default):  η_t = η·ρ^t/‖Q_t‖₂ (‖·‖₂ the spectral norm), the
+//	                          rule for noisy measurements (outliers or noise);
+//	PolyakStep:               η_t = (η/2)·f(U_t), for noiseless measurements;
+//	ErrorStep:                η_t = (η/2)·‖U_tU_tᵀ − X⋆‖_F, the oracle used
+//	                          with the expected loss (needs the truth).
+//
+// The paper measures without the
 // 1/√m of this package: its ⟨A_i, ·⟩ and y_i are √m times ours. In the
 // package normalization the same loss and sub-gradient read
 //
@@ -53,16 +54,17 @@ const (
 // forms Sign(𝒜(UUᵀ) − y) and its adjoint together; none on the expected
 // loss.
 type SubGM struct {
-	// Rule selects η_t.
-	Rule SubGMRule
 	// Eta is η > 0.
 	Eta float64
-	// Rho is the decay ρ ∈ (0, 1] of GeometricStep (unused otherwise).
+	// Rho is the decay ρ ∈ (0, 1] of the geometric rule (unused otherwise).
 	Rho float64
+	// PolyakStep or ErrorStep (at most one) replaces the geometric rule.
+	PolyakStep, ErrorStep bool
 	// Expected, when not nil, replaces the empirical loss by its
 	// expectation over Gaussian measurements; the problem's truth is used.
 	Expected *ExpectedL1
 
+	rule  subgmRule
 	p     *Problem
 	t     int
 	loss  float64
@@ -113,18 +115,21 @@ func (g *SubGM) Init(p *Problem, x Factors) (Measures, error) {
 	if !(g.Eta > 0) || math.IsInf(g.Eta, 0) {
 		return Measures{}, badParam("SubGM step η must be positive and finite, got %v", g.Eta)
 	}
-	switch g.Rule {
-	case GeometricStep:
-		if !(g.Rho > 0 && g.Rho <= 1) {
-			return Measures{}, badParam("SubGM geometric decay ρ must be in (0, 1], got %v", g.Rho)
-		}
-	case PolyakStep:
-	case ErrorStep:
+	switch {
+	case g.PolyakStep && g.ErrorStep:
+		return Measures{}, badParam("SubGM: set at most one of PolyakStep and ErrorStep")
+	case g.PolyakStep:
+		g.rule = polyakStep
+	case g.ErrorStep:
 		if p.Truth == nil {
 			return Measures{}, badParam("SubGM ErrorStep needs a problem with a known truth")
 		}
+		g.rule = errorStep
 	default:
-		return Measures{}, badParam("unknown SubGMRule %d", g.Rule)
+		if !(g.Rho > 0 && g.Rho <= 1) {
+			return Measures{}, badParam("SubGM geometric decay ρ must be in (0, 1], got %v", g.Rho)
+		}
+		g.rule = geometricStep
 	}
 	if e := g.Expected; e != nil {
 		if p.Truth == nil {
@@ -159,7 +164,7 @@ func (g *SubGM) eval(x Factors) Measures {
 		g.evalEmpirical()
 	}
 	g.qnorm = 0
-	if g.Rule == GeometricStep && mat.Norm(&g.q, math.Inf(1)) > 0 {
+	if g.rule == geometricStep && mat.Norm(&g.q, math.Inf(1)) > 0 {
 		g.qnorm = g.svd.spectralNorm(&g.q)
 	}
 	// D = (Q + Qᵀ)·U.
@@ -222,13 +227,13 @@ func (g *SubGM) evalExpected(e *ExpectedL1, x Factors) {
 // StepSize returns η_t for the current iterate (the step the next Iterate
 // takes).
 func (g *SubGM) StepSize() float64 {
-	switch g.Rule {
-	case GeometricStep:
+	switch g.rule {
+	case geometricStep:
 		if g.qnorm == 0 {
 			return 0
 		}
 		return g.Eta * math.Pow(g.Rho, float64(g.t)) / g.qnorm
-	case PolyakStep:
+	case polyakStep:
 		return g.Eta / 2 * g.loss
 	default:
 		return g.Eta / 2 * g.err

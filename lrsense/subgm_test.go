@@ -23,9 +23,9 @@ func subgmProblem(t testing.TB, seed uint64, n, m int, sigma []float64, p float6
 	if err != nil {
 		t.Fatal(err)
 	}
-	var noise Noise
+	var noise *Noise
 	if p > 0 {
-		noise = Outliers{P: p, Std: 10 / math.Sqrt(float64(m))}
+		noise = &Noise{Outliers: p, OutlierStd: 10 / math.Sqrt(float64(m))}
 	}
 	pr, err := NewProblem(op, truth, noise, src)
 	if err != nil {
@@ -47,7 +47,7 @@ func sgRand(r, c int, rnd *rand.Rand) *mat.Dense {
 // paperSubgradient computes f, Q and D from the paper's formulas with the
 // unscaled A_i and the paper's y = √m·y.
 func paperSubgradient(p *Problem, u *mat.Dense) (f float64, q, d *mat.Dense) {
-	op := p.Op.(*Gaussian)
+	op := p.Op.(*gaussianOp)
 	m, n, _ := op.Dims()
 	sm := math.Sqrt(float64(m))
 	var x mat.Dense
@@ -103,9 +103,9 @@ func TestSubGMOneStepByHand(t *testing.T) {
 		g    SubGM
 		eta  float64
 	}{
-		{"geometric", SubGM{Rule: GeometricStep, Eta: 0.3, Rho: 0.9}, 0.3 / qspec},
-		{"polyak", SubGM{Rule: PolyakStep, Eta: 0.3}, 0.15 * f},
-		{"error", SubGM{Rule: ErrorStep, Eta: 0.3}, 0.15 * errF},
+		{"geometric", SubGM{Eta: 0.3, Rho: 0.9}, 0.3 / qspec},
+		{"polyak", SubGM{PolyakStep: true, Eta: 0.3}, 0.15 * f},
+		{"error", SubGM{ErrorStep: true, Eta: 0.3}, 0.15 * errF},
 	} {
 		x := Factors{L: mat.DenseCopyOf(u0)}
 		g := tc.g
@@ -134,7 +134,7 @@ func TestSubGMOneStepByHand(t *testing.T) {
 	}
 	// The geometric rule decays by ρ per step: η_1 = η·ρ/‖Q_1‖.
 	x := Factors{L: mat.DenseCopyOf(u0)}
-	g := SubGM{Rule: GeometricStep, Eta: 0.3, Rho: 0.9}
+	g := SubGM{Eta: 0.3, Rho: 0.9}
 	if _, err := g.Init(p, x); err != nil {
 		t.Fatal(err)
 	}
@@ -153,21 +153,21 @@ func TestSubGMConverges(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, g := range []*SubGM{
-		{Rule: GeometricStep, Eta: 0.5, Rho: 0.98},
-		{Rule: ErrorStep, Eta: 0.2},
+		{Eta: 0.5, Rho: 0.98},
+		{ErrorStep: true, Eta: 0.2},
 	} {
 		res, err := Solve(p, g, x0, &Settings{MaxIterations: 1500}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if e := res.Stats.RelErr; !(e < 1e-6) {
-			t.Errorf("rule %d with 10%% outliers: relative error %v after %d its", g.Rule, e, res.Stats.Iterations)
+			t.Errorf("%+v with 10%% outliers: relative error %v after %d its", *g, e, res.Stats.Iterations)
 		}
 	}
 	// Noiseless, Polyak steps.
 	p0 := subgmProblem(t, 12, 8, 200, []float64{3, 1}, 0)
 	x0, _ = SignSpectral(p0, 4, 1e-8)
-	res, err := Solve(p0, &SubGM{Rule: PolyakStep, Eta: 0.2}, x0, &Settings{MaxIterations: 1500}, nil)
+	res, err := Solve(p0, &SubGM{PolyakStep: true, Eta: 0.2}, x0, &Settings{MaxIterations: 1500}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,7 +181,7 @@ func TestSubGMExpectedLoss(t *testing.T) {
 	rnd := rand.New(NewSource(6))
 	u := sgRand(5, 3, rnd)
 	for _, e := range []*ExpectedL1{{}, {P: 0.3, Std: 2}} {
-		g := &SubGM{Rule: ErrorStep, Eta: 1, Expected: e}
+		g := &SubGM{ErrorStep: true, Eta: 1, Expected: e}
 		st, err := g.Init(p, Factors{L: u})
 		if err != nil {
 			t.Fatal(err)
@@ -194,7 +194,7 @@ func TestSubGMExpectedLoss(t *testing.T) {
 		up.Add(u, &up)
 		um.Scale(-h, dir)
 		um.Add(u, &um)
-		gp, gm := &SubGM{Rule: ErrorStep, Eta: 1, Expected: e}, &SubGM{Rule: ErrorStep, Eta: 1, Expected: e}
+		gp, gm := &SubGM{ErrorStep: true, Eta: 1, Expected: e}, &SubGM{ErrorStep: true, Eta: 1, Expected: e}
 		fp, _ := gp.Init(p, Factors{L: &up})
 		fm, _ := gm.Init(p, Factors{L: &um})
 		fd := (fp.Loss - fm.Loss) / (2 * h)
@@ -222,8 +222,8 @@ func TestSubGMExpectedLoss(t *testing.T) {
 		}
 	}
 	// Converges on the expected loss from a small init.
-	x0, _ := RandomSym(5, 5, 1e-6, StdAlpha, NewSource(9))
-	res, err := Solve(p, &SubGM{Rule: ErrorStep, Eta: 0.3, Expected: &ExpectedL1{P: 0.2}}, x0, &Settings{MaxIterations: 2000}, nil)
+	x0 := Factors{L: RandomFactor(5, 5, 1e-6, StdAlpha, NewSource(9))}
+	res, err := Solve(p, &SubGM{ErrorStep: true, Eta: 0.3, Expected: &ExpectedL1{P: 0.2}}, x0, &Settings{MaxIterations: 2000}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -235,22 +235,22 @@ func TestSubGMExpectedLoss(t *testing.T) {
 func TestSubGMBadParameters(t *testing.T) {
 	p := subgmProblem(t, 1, 4, 20, []float64{1}, 0)
 	x := Factors{L: mat.NewDense(4, 2, nil)}
-	noTruth, _ := FromMeasurements(p.Op, p.Y, nil)
+	noTruth := &Problem{Op: p.Op, Y: p.Y}
 	asym := Factors{L: mat.NewDense(4, 2, nil), R: mat.NewDense(4, 2, nil)}
 	for name, c := range map[string]struct {
 		g SubGM
 		p *Problem
 		x Factors
 	}{
-		"eta 0":             {SubGM{Rule: PolyakStep}, p, x},
-		"eta NaN":           {SubGM{Rule: PolyakStep, Eta: math.NaN()}, p, x},
-		"rho 0":             {SubGM{Rule: GeometricStep, Eta: 1}, p, x},
-		"rho > 1":           {SubGM{Rule: GeometricStep, Eta: 1, Rho: 1.1}, p, x},
-		"unknown rule":      {SubGM{Rule: 7, Eta: 1}, p, x},
-		"error no truth":    {SubGM{Rule: ErrorStep, Eta: 1}, noTruth, x},
-		"expected no truth": {SubGM{Rule: PolyakStep, Eta: 1, Expected: &ExpectedL1{}}, noTruth, x},
-		"expected P = 1":    {SubGM{Rule: PolyakStep, Eta: 1, Expected: &ExpectedL1{P: 1}}, p, x},
-		"asymmetric":        {SubGM{Rule: PolyakStep, Eta: 1}, p, asym},
+		"eta 0":             {SubGM{PolyakStep: true}, p, x},
+		"eta NaN":           {SubGM{PolyakStep: true, Eta: math.NaN()}, p, x},
+		"rho 0":             {SubGM{Eta: 1}, p, x},
+		"rho > 1":           {SubGM{Eta: 1, Rho: 1.1}, p, x},
+		"two rules":         {SubGM{PolyakStep: true, ErrorStep: true, Eta: 1}, p, x},
+		"error no truth":    {SubGM{ErrorStep: true, Eta: 1}, noTruth, x},
+		"expected no truth": {SubGM{PolyakStep: true, Eta: 1, Expected: &ExpectedL1{}}, noTruth, x},
+		"expected P = 1":    {SubGM{PolyakStep: true, Eta: 1, Expected: &ExpectedL1{P: 1}}, p, x},
+		"asymmetric":        {SubGM{PolyakStep: true, Eta: 1}, p, asym},
 	} {
 		g := c.g
 		if _, err := g.Init(c.p, c.x); !errors.Is(err, ErrBadParam) {

@@ -24,16 +24,6 @@ func TrialSeed(master uint64, trial int) uint64 {
 	return z ^ (z >> 31)
 }
 
-// Source is math/rand/v2's Source, named here so that notebook code need not
-// import math/rand/v2 to write a trial function.
-type Source = rand.Source
-
-// NewSource returns the package's standard source for a seed: a PCG
-// generator. Everything random in a run is drawn from one such source.
-func NewSource(seed uint64) rand.Source {
-	return rand.NewPCG(seed, 0x853c49e6748fea9b)
-}
-
 // RunTrials runs trial(i, src) for i = 0…n−1 on up to workers goroutines
 // (0 means GOMAXPROCS), each with NewSource(TrialSeed(master, i)), and
 // returns the results in trial order. The results do not depend on workers.

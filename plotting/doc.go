@@ -25,9 +25,12 @@
 //     for print) and PDF, and shows itself in a notebook with Display (SVG
 //     inside HTML, which survives nbconvert's HTML export) or DisplayPNG.
 //     All formats use one font, DejaVu Sans, embedded in SVG and PDF as the
-//     subset of glyphs used; PDF text is Unicode, so it can be searched and
-//     copied. Outside a notebook the display functions do nothing, so the
-//     same code runs in go test.
+//     subset of glyphs used; the characters it lacks (𝒜 and the other
+//     mathematical letters outside Unicode's Basic Multilingual Plane) are
+//     drawn as outlines from DejaVu Math TeX Gyre. PDF text is Unicode,
+//     outlined characters included, so it can be searched and copied.
+//     Outside a notebook the display functions do nothing, so the same code
+//     runs in go test.
 //   - HTMLTable, ShowTable and Live show result tables and in-place progress.
 //
 // The reproduction claims every notebook ends with are in package

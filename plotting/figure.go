@@ -90,19 +90,20 @@ type panelLayout struct {
 }
 
 // drawPlot draws p on c, with no legend (the figure places legends), and
-// records where its title and data area are. The y label is drawn here,
-// centred on the data area: gonum centres the box it reserves for it on
-// the arithmetic middle of the axis range, which on a logarithmic axis is
-// near the top, so a long label pushed the data area down.
+// records where its title and data area are. The axis labels are drawn
+// here, centred on the data area: gonum centres the box it reserves for
+// them on the arithmetic middle of the axis range, which on a logarithmic
+// axis is near the top (or right) end, so a long y label pushed the data
+// area down and a long x label squeezed it from the right.
 func drawPlot(p *plot.Plot, c draw.Canvas, lay *panelLayout) {
 	legend := p.Legend
 	p.Legend = plot.NewLegend()
 	defer func() { p.Legend = legend }()
-	title, label := p.Title.Text, p.Y.Label.Text
-	inner := yLabelCrop(p, c)
-	p.Title.Text, p.Y.Label.Text = "", ""
+	title, label, xlabel := p.Title.Text, p.Y.Label.Text, p.X.Label.Text
+	inner := labelCrop(p, c)
+	p.Title.Text, p.Y.Label.Text, p.X.Label.Text = "", "", ""
 	p.Draw(inner)
-	p.Title.Text, p.Y.Label.Text = title, label
+	p.Title.Text, p.Y.Label.Text, p.X.Label.Text = title, label, xlabel
 	da := dataArea(p, c)
 	lay.Data = da.Rectangle
 	if label != "" {
@@ -114,6 +115,13 @@ func drawPlot(p *plot.Plot, c draw.Canvas, lay *panelLayout) {
 		lw, lh := p.Y.Label.TextStyle.Width(label), p.Y.Label.TextStyle.Height(label)
 		lay.YLabel = vg.Rectangle{Min: vg.Point{X: c.Min.X, Y: y - lw/2}, Max: vg.Point{X: c.Min.X + lh, Y: y + lw/2}}
 	}
+	if xlabel != "" {
+		sty := p.X.Label.TextStyle
+		sty.XAlign, sty.YAlign = draw.XCenter, draw.YBottom
+		// Raised by the descent, as gonum does: the box of a text aligned
+		// at its bottom reaches below it by the descent and line gap.
+		c.FillText(sty, vg.Point{X: (da.Min.X + da.Max.X) / 2, Y: c.Min.Y + sty.FontExtents().Descent}, xlabel)
+	}
 	if title != "" {
 		// Centred on the panel, as wide as fitTexts let it be.
 		sty := p.Title.TextStyle
@@ -124,12 +132,15 @@ func drawPlot(p *plot.Plot, c draw.Canvas, lay *panelLayout) {
 	}
 }
 
-// yLabelCrop returns c less the room of p's title at the top and of its
-// y label on the left.
-func yLabelCrop(p *plot.Plot, c draw.Canvas) draw.Canvas {
+// labelCrop returns c less the room of p's title at the top, of its y
+// label on the left and of its x label at the bottom.
+func labelCrop(p *plot.Plot, c draw.Canvas) draw.Canvas {
 	if p.Title.Text != "" {
 		// The title, and room for the top tick label's upper half.
 		c = draw.Crop(c, 0, 0, 0, -(p.Title.TextStyle.Height(p.Title.Text) + p.Title.Padding + p.Y.Tick.Label.Font.Size/2 + vg.Points(2)))
+	}
+	if p.X.Label.Text != "" {
+		c = draw.Crop(c, 0, 0, p.X.Label.TextStyle.Height(p.X.Label.Text)+p.X.Label.Padding, 0)
 	}
 	if p.Y.Label.Text == "" {
 		return c
@@ -139,10 +150,10 @@ func yLabelCrop(p *plot.Plot, c draw.Canvas) draw.Canvas {
 
 // dataArea returns the data area of p drawn on c by drawPlot.
 func dataArea(p *plot.Plot, c draw.Canvas) draw.Canvas {
-	title, label := p.Title.Text, p.Y.Label.Text
-	inner := yLabelCrop(p, c)
-	p.Title.Text, p.Y.Label.Text = "", ""
-	defer func() { p.Title.Text, p.Y.Label.Text = title, label }()
+	title, label, xlabel := p.Title.Text, p.Y.Label.Text, p.X.Label.Text
+	inner := labelCrop(p, c)
+	p.Title.Text, p.Y.Label.Text, p.X.Label.Text = "", "", ""
+	defer func() { p.Title.Text, p.Y.Label.Text, p.X.Label.Text = title, label, xlabel }()
 	return p.DataCanvas(inner)
 }
 

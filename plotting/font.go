@@ -4,6 +4,7 @@ import (
 	"strings"
 	"unicode"
 
+	"codeberg.org/go-fonts/dejavu/dejavumathtexgyre"
 	"codeberg.org/go-fonts/dejavu/dejavusans"
 	"golang.org/x/image/font/opentype"
 	"golang.org/x/image/font/sfnt"
@@ -14,16 +15,26 @@ import (
 	"gonum.org/v1/plot/vg"
 )
 
-// The one font of every figure, in every format: DejaVu Sans (Go module
+// The font of every figure, in every format: DejaVu Sans (Go module
 // codeberg.org/go-fonts/dejavu, so no font file is needed at run time).
 // Of the TrueType fonts that Go modules ship it has the widest coverage of
 // the papers' notation: Greek, ∇, ⟨⟩, ⋆, ′, ᵀ, ‖, ∝, ≈, ⊥, ℓ and the
 // subscript and superscript digits. It is a TrueType (glyf) font, which the
 // PDF writer can embed as a Unicode subset; the STIX Two fonts are CFF
 // (PostScript outlines), which it cannot.
+//
+// The characters DejaVu Sans lacks, the mathematical letters outside
+// Unicode's Basic Multilingual Plane above all (𝒜, 𝐱), come from its
+// companion DejaVu Math TeX Gyre (same module, same licence); those and
+// every other character outside that plane are drawn as their glyphs'
+// outlines (see figText), because fpdf, the PDF writer, and the SVG
+// subsetter read only a font's BMP character map. The PDF keeps such a
+// character as text for readers and pdftotext (see pdfCanvas.outlineText).
 var (
 	fontTTF  = dejavusans.TTF
 	fontSfnt *sfnt.Font
+	// mathSfnt is the fallback font of the characters fontSfnt lacks.
+	mathSfnt *sfnt.Font
 	// figFont is the font descriptor of figure text (size set per use).
 	figFont = font.Font{Typeface: "DejaVu", Variant: "Sans"}
 	// fonts is the cache the text handler looks the font up in.
@@ -38,8 +49,13 @@ func init() {
 		panic("plotting: cannot parse the DejaVu Sans font: " + err.Error()) // Not reached: the font is embedded.
 	}
 	fontSfnt = f
+	m, err := opentype.Parse(dejavumathtexgyre.TTF)
+	if err != nil {
+		panic("plotting: cannot parse the DejaVu Math TeX Gyre font: " + err.Error()) // Not reached: the font is embedded.
+	}
+	mathSfnt = m
 	fonts = font.NewCache(font.Collection{{Font: figFont, Face: f}})
-	textHandler = text.Plain{Fonts: fonts}
+	textHandler = figText{text.Plain{Fonts: fonts}}
 }
 
 // newPlot returns a plot whose text (title, labels, ticks, legend) is in
@@ -62,15 +78,36 @@ func newPlot() *plot.Plot {
 	return p
 }
 
-// hasGlyph reports whether the figure font has a glyph for r.
+// hasGlyph reports whether the figure font or its fallback has a glyph
+// for r.
 func hasGlyph(r rune) bool {
-	var b sfnt.Buffer
-	i, err := fontSfnt.GlyphIndex(&b, r)
-	return err == nil && i != 0
+	_, _, ok := glyphOf(r)
+	return ok
 }
 
-// missingGlyphs returns the distinct characters of s that the figure font
-// has no glyph for (spaces and control characters excluded).
+// glyphOf returns the font that draws r (the figure font when it has r,
+// else its fallback) and r's glyph index there; ok is false when neither
+// has r.
+func glyphOf(r rune) (f *sfnt.Font, i sfnt.GlyphIndex, ok bool) {
+	var b sfnt.Buffer
+	for _, f := range []*sfnt.Font{fontSfnt, mathSfnt} {
+		if i, err := f.GlyphIndex(&b, r); err == nil && i != 0 {
+			return f, i, true
+		}
+	}
+	return fontSfnt, 0, false
+}
+
+// outlined reports whether r is drawn as its glyph's outline rather than
+// as text in the figure font: the characters outside the Basic
+// Multilingual Plane, and those only the fallback font has.
+func outlined(r rune) bool {
+	f, _, ok := glyphOf(r)
+	return ok && (r > 0xFFFF || f != fontSfnt)
+}
+
+// missingGlyphs returns the distinct characters of s that neither the
+// figure font nor its fallback has a glyph for (spaces and control characters excluded).
 func missingGlyphs(s string) string {
 	var out []rune
 	for _, r := range s {
@@ -82,10 +119,9 @@ func missingGlyphs(s string) string {
 	return string(out)
 }
 
-// glyphSafe returns s with each character that the figure font lacks
-// replaced by its compatibility decomposition when the font has all of
-// that: the mathematical letters outside Unicode's Basic Multilingual Plane
-// (𝒜 becomes A), which no PDF writer of ours could encode either. Other
+// glyphSafe returns s with each character that neither the figure font nor
+// its fallback has replaced by its compatibility decomposition when the
+// fonts have all of that (a styled letter by the plain one). Other
 // characters are kept (and drawn as the font's missing-glyph box).
 func glyphSafe(s string) string {
 	if missingGlyphs(s) == "" {

@@ -8,7 +8,10 @@ import (
 	"image/png"
 	"io"
 	"math"
+	"strings"
 	"time"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"codeberg.org/go-pdf/fpdf"
 	"gonum.org/v1/plot/font"
@@ -115,7 +118,7 @@ func (c *pdfCanvas) path(p vg.Path, style string) {
 	if len(p) == 0 {
 		return
 	}
-	var start vg.Point
+	var start, cur vg.Point
 	for _, comp := range p {
 		switch comp.Type {
 		case vg.MoveComp:
@@ -125,11 +128,17 @@ func (c *pdfCanvas) path(p vg.Path, style string) {
 			c.doc.LineTo(comp.Pos.X.Points(), comp.Pos.Y.Points())
 		case vg.ArcComp:
 			c.arc(comp)
+			cur = vg.Point{X: comp.Pos.X + comp.Radius*vg.Length(math.Cos(comp.Start+comp.Angle)), Y: comp.Pos.Y + comp.Radius*vg.Length(math.Sin(comp.Start+comp.Angle))}
+			continue
 		case vg.CurveComp:
 			switch len(comp.Control) {
 			case 1:
-				q := comp.Control[0]
-				c.doc.CurveTo(q.X.Points(), q.Y.Points(), comp.Pos.X.Points(), comp.Pos.Y.Points())
+				// A quadratic Bézier (glyph outlines are made of them) as
+				// the cubic of the same curve: fpdf's CurveTo is not one.
+				q, e := comp.Control[0], comp.Pos
+				a := cur.Add(q.Sub(cur).Scale(2.0 / 3))
+				b := e.Add(q.Sub(e).Scale(2.0 / 3))
+				c.doc.CurveBezierCubicTo(a.X.Points(), a.Y.Points(), b.X.Points(), b.Y.Points(), e.X.Points(), e.Y.Points())
 			case 2:
 				a, b := comp.Control[0], comp.Control[1]
 				c.doc.CurveBezierCubicTo(a.X.Points(), a.Y.Points(), b.X.Points(), b.Y.Points(), comp.Pos.X.Points(), comp.Pos.Y.Points())
@@ -139,7 +148,10 @@ func (c *pdfCanvas) path(p vg.Path, style string) {
 		case vg.CloseComp:
 			c.doc.LineTo(start.X.Points(), start.Y.Points())
 			c.doc.ClosePath()
+			cur = start
+			continue
 		}
+		cur = comp.Pos
 	}
 	c.doc.DrawPath(style)
 }
@@ -181,6 +193,37 @@ func (c *pdfCanvas) FillString(fnt font.Face, pt vg.Point, str string) {
 	c.doc.TransformTranslate(pt.X.Points(), pt.Y.Points())
 	c.doc.TransformScale(100, -100, 0, 0) // Text is drawn y-down.
 	c.doc.Text(0, 0, str)
+	c.doc.TransformEnd()
+}
+
+// outlineText implements outlineTexter: fill draws the outline, and an
+// invisible stand-in character stretched to the advance w is drawn in a
+// marked-content span whose ActualText is s (PDF 1.5, 14.9.4), so that
+// pdftotext and copy-and-paste return s itself. The span holds the stand-in
+// alone, within its transformation: poppler places the ActualText with the
+// transformation in force at the span's end.
+func (c *pdfCanvas) outlineText(s string, face font.Face, pt vg.Point, w vg.Length, fill func()) {
+	fill()
+	r, _ := utf8.DecodeRuneInString(s)
+	stand := standIn(r)
+	sw := face.Width(stand)
+	if sw <= 0 || face.Font.Size <= 0 {
+		return
+	}
+	var hex strings.Builder
+	hex.WriteString("FEFF")
+	for _, u := range utf16.Encode([]rune(s)) {
+		fmt.Fprintf(&hex, "%04X", u)
+	}
+	c.doc.SetFont(pdfFontFamily, "", face.Font.Size.Points())
+	c.doc.TransformBegin()
+	c.doc.TransformTranslate(pt.X.Points(), pt.Y.Points())
+	c.doc.TransformScale(100*float64(w/sw), -100, 0, 0)
+	c.doc.RawWriteStr("/Span <</ActualText <" + hex.String() + ">>> BDC")
+	c.doc.SetTextRenderingMode(3) // invisible
+	c.doc.Text(0, 0, stand)
+	c.doc.SetTextRenderingMode(0)
+	c.doc.RawWriteStr("EMC")
 	c.doc.TransformEnd()
 }
 

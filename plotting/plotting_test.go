@@ -15,6 +15,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
 
 	"github.com/lrsense/lrsense/lrsense"
 )
@@ -417,16 +418,25 @@ func TestLiveOutsideNotebook(t *testing.T) {
 	l.Figure(Convergence("", ""))
 }
 
-// The figure font has every character of the notebooks' labels, and the
-// mathematical letters outside the Basic Multilingual Plane fall back to
-// their plain letters.
+// The figure font and its fallback have every character of the notebooks'
+// labels; the mathematical letters outside the Basic Multilingual Plane are
+// kept (and outlined), and a character neither font has falls back to its
+// plain letters.
 func TestGlyphCoverage(t *testing.T) {
-	const labels = "κ r′ ‖UUᵀ − X⋆‖ ∇f ⟨A, X⟩ ℓ₁ σ² ⊥ ∝ ≈ ≤ ≥ ≫ √m ∈ ∠ ← → ⇔ × ÷ · … – — ½ ¼ µ ΔΣΩαβεηλμνρ ₀₁₂₃₄₅₆₇₈₉ ⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻"
+	const labels = "κ r′ ‖UUᵀ − X⋆‖ ∇f ⟨A, X⟩ ℓ₁ σ² ⊥ ∝ ≈ ≤ ≥ ≫ √m ∈ ∠ ← → ⇔ × ÷ · … – — ½ ¼ µ ΔΣΩαβεηλμνρ ₀₁₂₃₄₅₆₇₈₉ ⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻ 𝒜 ℬ 𝒞 𝔼 𝐱 𝑨 𝟏"
 	if m := missingGlyphs(labels); m != "" {
-		t.Errorf("the figure font has no glyph for %q", m)
+		t.Errorf("the figure fonts have no glyph for %q", m)
 	}
-	if got := glyphSafe("‖𝒜(X) − y‖"); got != "‖A(X) − y‖" {
+	if got := glyphSafe("‖𝒜(X) − y‖"); got != "‖𝒜(X) − y‖" {
 		t.Errorf("glyphSafe(𝒜) = %q", got)
+	}
+	if got := glyphSafe("🄰 = 1"); got != "A = 1" { // SQUARED LATIN CAPITAL LETTER A: in no font of ours
+		t.Errorf("glyphSafe(🄰) = %q", got)
+	}
+	for r, want := range map[rune]bool{'𝒜': true, '𝐱': true, '𝔼': true, 'A': false, '∇': false, 'ᵀ': false, '₁': false} {
+		if outlined(r) != want {
+			t.Errorf("outlined(%c) = %v", r, !want)
+		}
 	}
 	f := Convergence("‖X − X⋆‖", "error", Series{Name: "X⋆", X: []float64{0, 1}, Y: []float64{1, 0.1}})
 	texts := svgTexts(f.SVG())
@@ -498,5 +508,26 @@ func TestSeriesFor(t *testing.T) {
 	s := FitLine("fit", []float64{1, 2}, 1, 0, false, false).For("GD")
 	if s.Of != "GD" || s.Name != "fit" || !s.Dashed {
 		t.Errorf("For = %+v", s)
+	}
+}
+
+// An outlined character takes its glyph's advance in the layout: 𝒜 is
+// 1071/1000 em wide in DejaVu Math TeX Gyre, and a line is the sum of its
+// runs.
+func TestOutlinedWidth(t *testing.T) {
+	fnt := figFont
+	fnt.Size = 10
+	box := func(s string) vg.Length {
+		w, _, _ := textHandler.Box(s, fnt)
+		return w
+	}
+	if w := box("𝒜"); math.Abs(float64(w)-10.71) > 1e-9 {
+		t.Errorf("width of 𝒜 at 10 pt = %v, want 10.71", w)
+	}
+	if w, want := box("a𝒜 b"), box("a")+box("𝒜")+box(" b"); math.Abs(float64(w-want)) > 1e-9 {
+		t.Errorf("width of a𝒜 b = %v, want %v", w, want)
+	}
+	if got := textRuns("‖𝒜(X)𝒜"); len(got) != 4 || got[0].s != "‖" || !got[1].outline || got[2].s != "(X)" || got[3].s != "𝒜" {
+		t.Errorf("textRuns = %+v", got)
 	}
 }

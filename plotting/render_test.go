@@ -294,8 +294,8 @@ func TestPDFTextUnicode(t *testing.T) {
 	if _, err := exec.LookPath("pdftotext"); err != nil {
 		t.Skip("pdftotext not installed (apt-get install -y poppler-utils)")
 	}
-	f := Plot(Axes{Title: "κ = 10, r′ = 2r", XLabel: "‖∇f(U)‖", YLabel: "⟨A, X⋆⟩ log₁₀ σ²"},
-		Series{Name: "UUᵀ", X: []float64{0, 1}, Y: []float64{1, 2}})
+	f := Plot(Axes{Title: "κ = 10, r′ = 2r, ‖𝒜(X) − y‖", XLabel: "‖∇f(U)‖", YLabel: "⟨𝒜(A), X⋆⟩ log₁₀ σ²"},
+		Series{Name: "UUᵀ", X: []float64{0, 1}, Y: []float64{1, 2}}, Series{Name: "𝒜*(y)", X: []float64{0, 1}, Y: []float64{2, 1}})
 	dir := t.TempDir()
 	pdf := filepath.Join(dir, "f.pdf")
 	if err := f.Save(pdf); err != nil {
@@ -306,7 +306,7 @@ func TestPDFTextUnicode(t *testing.T) {
 		t.Fatal(err)
 	}
 	text := string(out)
-	for _, want := range []string{"κ = 10", "r′ = 2r", "‖∇f(U)‖", "⟨A, X⋆⟩", "log₁₀ σ²", "UUᵀ"} {
+	for _, want := range []string{"κ = 10", "r′ = 2r", "‖𝒜(X) − y‖", "‖∇f(U)‖", "⟨𝒜(A), X⋆⟩", "log₁₀ σ²", "UUᵀ", "𝒜*(y)"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("pdftotext has no %q:\n%s", want, text)
 		}
@@ -436,5 +436,105 @@ func TestInlineSVGsKeepTheirGlyphs(t *testing.T) {
 	}
 	if differ > 0 {
 		t.Errorf("%d pixels of the first figure change when a second figure follows it", differ)
+	}
+}
+
+// inkBox returns the number of ink pixels (darker than mid grey) of a
+// raster in the rectangle r (points), and their bounding box in pixels.
+func inkBox(ras raster, r vg.Rectangle) (n int, box image.Rectangle) {
+	x0, x1 := int(math.Floor(float64(r.Min.X)*ras.scale)), int(math.Ceil(float64(r.Max.X)*ras.scale))
+	y0, y1 := int(math.Floor((ras.hPt-float64(r.Max.Y))*ras.scale)), int(math.Ceil((ras.hPt-float64(r.Min.Y))*ras.scale))
+	b := ras.img.Bounds()
+	for y := max(y0, 0); y < min(y1, b.Dy()); y++ {
+		for x := max(x0, 0); x < min(x1, b.Dx()); x++ {
+			if v := rgb8(ras.img.At(b.Min.X+x, b.Min.Y+y)); v[0]+v[1]+v[2] < 3*128 {
+				n++
+				box = box.Union(image.Rect(x, y, x+1, y+1))
+			}
+		}
+	}
+	return n, box
+}
+
+// 𝒜, outside the Basic Multilingual Plane and in no glyph of DejaVu Sans,
+// is drawn in every format (from DejaVu Math TeX Gyre), in a title and in
+// a rotated y label: the same ink where the PNG has it, in the SVG as
+// Chromium renders it and in the PDF as poppler does, and not the ink of a
+// plain A.
+func TestOutlinedGlyphPixels(t *testing.T) {
+	mk := func(s string) *Figure {
+		f := Plot(Axes{Title: s, YLabel: s}, Series{Name: "a", X: []float64{0, 1}, Y: []float64{1, 2}})
+		f.Width, f.Height = 240, 160
+		return f
+	}
+	script, plain := mk("𝒜"), mk("A")
+	rs, rp := rasters(t, script), rasters(t, plain)
+	if len(rs) != len(rp) {
+		t.Fatalf("%d and %d formats rasterized", len(rs), len(rp))
+	}
+	w, _ := script.size()
+	for _, part := range []string{"title", "y label"} {
+		// Where the part alone has ink: the strip above the panel's data
+		// area, or left of it.
+		region := func(f *Figure) vg.Rectangle {
+			lay := f.layout[0]
+			if part == "title" {
+				return vg.Rectangle{Min: vg.Point{X: 0, Y: lay.Title.Min.Y - 1}, Max: vg.Point{X: w, Y: lay.Panel.Max.Y}}
+			}
+			return vg.Rectangle{Min: vg.Point{X: 0, Y: lay.YLabel.Min.Y - 2}, Max: vg.Point{X: lay.YLabel.Max.X + 1, Y: lay.YLabel.Max.Y + 2}}
+		}
+		var pngBox image.Rectangle
+		for i := range rs {
+			ns, bs := inkBox(rs[i], region(script))
+			np, bp := inkBox(rp[i], region(plain))
+			t.Logf("%s %s: 𝒜 %d ink pixels in %v; A %d in %v", rs[i].format, part, ns, bs, np, bp)
+			if ns < 20 {
+				t.Errorf("%s %s: 𝒜 drawn with %d ink pixels", rs[i].format, part, ns)
+				continue
+			}
+			// A script A is wider than a plain one.
+			long := func(b image.Rectangle) int {
+				if part == "title" {
+					return b.Dx()
+				}
+				return b.Dy()
+			}
+			if long(bs) < long(bp)+3 {
+				t.Errorf("%s %s: 𝒜 (%d px, %v) looks like A (%d px, %v)", rs[i].format, part, ns, bs, np, bp)
+			}
+			if rs[i].format == "png" {
+				pngBox = bs
+				continue
+			}
+			d := max(abs(bs.Min.X-pngBox.Min.X), abs(bs.Max.X-pngBox.Max.X), abs(bs.Min.Y-pngBox.Min.Y), abs(bs.Max.Y-pngBox.Max.Y))
+			if d > 2 {
+				t.Errorf("%s %s: 𝒜's ink %v is %d px off the PNG's %v", rs[i].format, part, bs, d, pngBox)
+			}
+		}
+	}
+}
+
+func abs(i int) int {
+	if i < 0 {
+		return -i
+	}
+	return i
+}
+
+// An outlined character adds its outline to the SVG, not its font: DejaVu
+// Math TeX Gyre is 578 KB.
+func TestOutlinedSVGSmall(t *testing.T) {
+	mk := func(s string) string {
+		return Plot(Axes{Title: s}, Series{Name: "a", X: []float64{0, 1}, Y: []float64{1, 2}}).SVG()
+	}
+	script, plain := mk("𝒜"), mk("A")
+	if d := len(script) - len(plain); d > 2000 {
+		t.Errorf("𝒜 adds %d bytes to the SVG", d)
+	}
+	if strings.Contains(strings.Join(svgTexts(script), ""), "𝒜") || strings.Contains(script, "DejaVu Math") {
+		t.Errorf("the SVG has 𝒜 as text or the math font")
+	}
+	if !strings.Contains(script, "<title>𝒜</title>") {
+		t.Errorf("the SVG's accessible name is not 𝒜")
 	}
 }

@@ -182,19 +182,13 @@ func testProblem(op lrsense.Operator, seed uint64) *lrsense.Problem {
 	m, _, _ := op.Dims()
 	src := lrsense.NewSource(seed)
 	y := mat.NewVecDense(m, nil)
-	noise := lrsense.GaussianNoise{Sigma: 1}
+	noise := lrsense.Noise{Std: 1}
 	noise.AddTo(y, src)
-	p, err := lrsense.FromMeasurements(op, y, nil)
-	if err != nil {
-		panic(err)
-	}
+	p := &lrsense.Problem{Op: op, Y: y}
 	return p
 }
 
 func randomFactor(r, c int, seed uint64) *mat.Dense {
-	f, err := lrsense.RandomSym(r, c, 1, lrsense.StdAlpha, lrsense.NewSource(seed))
-	if err != nil {
-		panic(err)
-	}
+	f := lrsense.Factors{L: lrsense.RandomFactor(r, c, 1, lrsense.StdAlpha, lrsense.NewSource(seed))}
 	return f.L
 }

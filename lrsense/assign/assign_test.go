@@ -75,7 +75,7 @@ func goodLength(c PhaseConfig, alpha float64) float64 {
 		panic(err)
 	}
 	traj := lrsense.NewTrajectory(lrsense.Schedule{})
-	if _, err := lrsense.Solve(p, &lrsense.GD{Eta: c.Step}, x0, &lrsense.Settings{MaxIterations: c.MaxIterations, RelErrTol: c.Level}, traj); err != nil {
+	if _, err := lrsense.Solve(p, &lrsense.GD{Eta: c.Eta}, x0, &lrsense.Settings{MaxIterations: c.MaxIterations, RelErrTol: c.Level}, traj); err != nil {
 		panic(err)
 	}
 	t, ok := traj.FirstBelow(lrsense.SeriesRelErr, c.Level)
@@ -166,7 +166,7 @@ func TestSubgradRefMatchesSubGM(t *testing.T) {
 	}
 	u := randomFactor(8, 4, 4)
 	x := lrsense.Factors{L: mat.DenseCopyOf(u)}
-	g := &lrsense.SubGM{Rule: lrsense.GeometricStep, Eta: 0.7, Rho: 0.9}
+	g := &lrsense.SubGM{Eta: 0.7, Rho: 0.9}
 	if _, err := g.Init(p, x); err != nil {
 		t.Fatal(err)
 	}

@@ -16,8 +16,8 @@ import (
 // field means the default in brackets.
 type PhaseConfig struct {
 	N, R, M int // [40, 2, 400]
-	// Step is GD's η [0.25].
-	Step float64
+	// Eta is GD's η [0.25].
+	Eta float64
 	// Alphas are the initialization scales [1e-1 … 1e-6, one per decade].
 	Alphas []float64
 	// Level ends phase I: the first t with relative error ≤ Level [0.5].
@@ -39,8 +39,8 @@ func (c PhaseConfig) WithDefaults() PhaseConfig {
 	def(&c.R, 2)
 	def(&c.M, 400)
 	def(&c.MaxIterations, 3000)
-	if c.Step == 0 {
-		c.Step = 0.25
+	if c.Eta == 0 {
+		c.Eta = 0.25
 	}
 	if c.Level == 0 {
 		c.Level = 0.5
@@ -77,7 +77,7 @@ func (c PhaseConfig) Problem() (*lrsense.Problem, error) {
 // every α.
 func (c PhaseConfig) Init(alpha float64) (lrsense.Factors, error) {
 	c = c.WithDefaults()
-	return lrsense.RandomSym(c.N, c.R, alpha, lrsense.StdAlphaOverSqrtRows, lrsense.NewSource(c.Seed+1000))
+	return lrsense.Factors{L: lrsense.RandomFactor(c.N, c.R, alpha, lrsense.StdAlphaOverSqrtRows, lrsense.NewSource(c.Seed+1000))}, nil
 }
 
 // Predicted returns the slope that the power-method picture predicts: the
@@ -85,7 +85,7 @@ func (c PhaseConfig) Init(alpha float64) (lrsense.Factors, error) {
 // ln(1/α)/ln(1 + η) steps plus a constant.
 func (c PhaseConfig) Predicted() float64 {
 	c = c.WithDefaults()
-	return 1 / math.Log1p(c.Step)
+	return 1 / math.Log1p(c.Eta)
 }
 
 // refCache keeps the reference measurements of this process, so that a
@@ -127,7 +127,7 @@ func measureLengths(c PhaseConfig) ([]float64, error) {
 			return nil, err
 		}
 		traj := lrsense.NewTrajectory(lrsense.Schedule{})
-		if _, err := lrsense.Solve(p, &lrsense.GD{Eta: c.Step}, x0,
+		if _, err := lrsense.Solve(p, &lrsense.GD{Eta: c.Eta}, x0,
 			&lrsense.Settings{MaxIterations: c.MaxIterations, RelErrTol: c.Level}, traj); err != nil {
 			return nil, err
 		}
@@ -151,7 +151,7 @@ func FitSlope(alphas, lengths []float64) float64 {
 }
 
 // PhaseLengthFunc is a student's measurement of phase I: the first
-// iteration t of GD (step c.Step, on c.Problem() from c.Init(alpha)) with
+// iteration t of GD (step c.Eta, on c.Problem() from c.Init(alpha)) with
 // relative error ≤ c.Level.
 type PhaseLengthFunc func(c PhaseConfig, alpha float64) float64
 
@@ -191,7 +191,7 @@ func CheckLengths(f PhaseLengthFunc, c PhaseConfig) (Result, []float64) {
 		case math.Abs(l-want[i]) == 1:
 			return res.fail("α = %g: you measured %g, the reference %g — off by one: iteration t is the iterate after t steps, and phase I ends at the first t with relative error ≤ %g.", c.Alphas[i], l, want[i], c.Level), lengths
 		case l != want[i]:
-			return res.fail("α = %g: you measured %g, the reference %g. Use the config's Problem() and Init(α), GD with Step %g, and the first t with relative error ≤ %g.", c.Alphas[i], l, want[i], c.Step, c.Level), lengths
+			return res.fail("α = %g: you measured %g, the reference %g. Use the config's Problem() and Init(α), GD with Eta %g, and the first t with relative error ≤ %g.", c.Alphas[i], l, want[i], c.Eta, c.Level), lengths
 		}
 	}
 	res.Pass = true
@@ -263,7 +263,7 @@ func fitSwapped(x, y []float64) float64 {
 }
 
 // CheckPrediction compares the student's predicted slope for GD with
-// step c.Step with the measured one: a good prediction is within 25%.
+// step c.Eta with the measured one: a good prediction is within 25%.
 func CheckPrediction(f PredictFunc, c PhaseConfig) Result {
 	res := Result{Assignment: "small-init", Check: "prediction", What: "your predicted slope against GD's measured slope (within 25%)"}
 	c = c.WithDefaults()
@@ -272,7 +272,7 @@ func CheckPrediction(f PredictFunc, c PhaseConfig) Result {
 		return res.fail("%v", err)
 	}
 	var pred float64
-	if e := safely(func() { pred = f(c.Step) }); e != nil {
+	if e := safely(func() { pred = f(c.Eta) }); e != nil {
 		return res.panicked(e, "")
 	}
 	near := func(v float64) bool { return math.Abs(pred-v) <= 0.05*math.Abs(v) }
@@ -282,11 +282,11 @@ func CheckPrediction(f PredictFunc, c PhaseConfig) Result {
 	case d <= 0.25:
 		res.Pass = true
 		res.Message = fmt.Sprintf("you predicted %.3g, GD measures %.3g (off by %.0f%%).", pred, want, 100*d)
-	case near(math.Log1p(c.Step)):
+	case near(math.Log1p(c.Eta)):
 		res.Message = fmt.Sprintf("you predicted %.3g = ln(1 + η), GD measures %.3g: the length is ln(1/α)/ln(1 + η), so the slope is the reciprocal.", pred, want)
-	case near(1 / math.Log10(1+c.Step)):
+	case near(1 / math.Log10(1+c.Eta)):
 		res.Message = fmt.Sprintf("you predicted %.3g with a base-10 logarithm, GD measures %.3g: (1 + η)^t·α ≈ 1 gives t = ln(1/α)/ln(1 + η), natural logs on both sides.", pred, want)
-	case near(1 / math.Log1p(2*c.Step)):
+	case near(1 / math.Log1p(2*c.Eta)):
 		res.Message = fmt.Sprintf("you predicted %.3g = 1/ln(1 + 2η), GD measures %.3g: in phase I a step multiplies the signal by about 1 + η·λ with λ = 1 (∇f(U) = sym(G)·U has no factor 2).", pred, want)
 	default:
 		res.Message = fmt.Sprintf("you predicted %.3g, GD measures %.3g. Hint: in phase I, U_t ≈ (I + η𝒜*(y))^t U₀ grows like the power method; how many steps does a factor (1 + η)^t need to make up for α?", pred, want)

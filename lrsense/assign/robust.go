@@ -81,7 +81,7 @@ func robustTestProblem(n, m int, seed uint64) (*lrsense.Problem, error) {
 	if err != nil {
 		return nil, err
 	}
-	return lrsense.NewProblem(op, truth, lrsense.Outliers{P: 0.1, Std: 10 / math.Sqrt(float64(m))}, src)
+	return lrsense.NewProblem(op, truth, &lrsense.Noise{Outliers: 0.1, OutlierStd: 10 / math.Sqrt(float64(m))}, src)
 }
 
 // CheckSubgradient compares the student's D and Q with the formula on a
@@ -147,7 +147,7 @@ func CheckSubgradient(f SubgradFunc) Result {
 }
 
 // CheckSubGMStep compares the student's geometric step with the library's
-// lrsense.SubGM (Rule GeometricStep, η = 1, ρ = 0.9) at t = 0 and t = 6.
+// lrsense.SubGM (the geometric rule, η = 1, ρ = 0.9) at t = 0 and t = 6.
 func CheckSubGMStep(step SubGMStepFunc) Result {
 	res := Result{Assignment: "robust", Check: "geometric-step", What: "U − η·ρ^t/‖Q‖₂·D against lrsense.SubGM at t = 0 and t = 6"}
 	const n, k, m, eta, rho = 8, 4, 80, 1.0, 0.9
@@ -156,7 +156,7 @@ func CheckSubGMStep(step SubGMStepFunc) Result {
 		return res.fail("%v", err)
 	}
 	x := lrsense.Factors{L: randomFactor(n, k, 81)}
-	ref := &lrsense.SubGM{Rule: lrsense.GeometricStep, Eta: eta, Rho: rho}
+	ref := &lrsense.SubGM{Eta: eta, Rho: rho}
 	if _, err := ref.Init(p, x); err != nil {
 		return res.fail("%v", err)
 	}
@@ -257,7 +257,7 @@ func RobustProblem() (*lrsense.Problem, lrsense.Factors, error) {
 	if err != nil {
 		return nil, lrsense.Factors{}, err
 	}
-	p, err := lrsense.NewProblem(op, truth, lrsense.Outliers{P: c.P, Std: c.OutlierStd / math.Sqrt(float64(c.M))}, src)
+	p, err := lrsense.NewProblem(op, truth, &lrsense.Noise{Outliers: c.P, OutlierStd: c.OutlierStd / math.Sqrt(float64(c.M))}, src)
 	if err != nil {
 		return nil, lrsense.Factors{}, err
 	}
@@ -295,7 +295,7 @@ func RunRobust(step SubGMStepFunc) (res Result, sub, gd *lrsense.Trajectory) {
 		return res.fail("%v", err), sub, gd
 	}
 	ref := lrsense.NewTrajectory(lrsense.Schedule{})
-	if _, err := lrsense.Solve(p, &lrsense.SubGM{Rule: lrsense.GeometricStep, Eta: c.Eta, Rho: c.Rho}, x0, settings, ref); err != nil {
+	if _, err := lrsense.Solve(p, &lrsense.SubGM{Eta: c.Eta, Rho: c.Rho}, x0, settings, ref); err != nil {
 		return res.fail("%v", err), sub, gd
 	}
 	m := &studentMethod{

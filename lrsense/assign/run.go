@@ -60,10 +60,7 @@ type checkFailure string
 // symmetric Gaussian measurements, or by non-symmetric ones when asym.
 func sensingProblem(kappa float64, seed uint64, asym bool) (*lrsense.Problem, error) {
 	src := lrsense.NewSource(seed)
-	sigma, err := lrsense.Spectrum(2, kappa, lrsense.Linear)
-	if err != nil {
-		return nil, err
-	}
+	sigma := lrsense.Linear.Spectrum(2, kappa)
 	truth, err := lrsense.NewPSDTruth(20, sigma, src)
 	if err != nil {
 		return nil, err
@@ -124,7 +121,7 @@ func RunGD(grad SymGradFunc) (Result, *lrsense.Trajectory) {
 	if err != nil {
 		return res.fail("%v", err), traj
 	}
-	x0, _ := lrsense.RandomSym(20, 2, 1e-3, lrsense.StdAlphaOverSqrtRows, lrsense.NewSource(51))
+	x0 := lrsense.Factors{L: lrsense.RandomFactor(20, 2, 1e-3, lrsense.StdAlphaOverSqrtRows, lrsense.NewSource(51))}
 	settings := &lrsense.Settings{MaxIterations: 2000, RelErrTol: 1e-6}
 	ref := lrsense.NewTrajectory(lrsense.Schedule{})
 	refOut, err := lrsense.Solve(p, &lrsense.GD{Eta: GDEta}, x0, settings, ref)
@@ -265,7 +262,7 @@ func precondRefs() ([]precondRef, error) {
 				c.err = err
 				return
 			}
-			x0, _ := lrsense.RandomSym(20, 2, 1e-3, lrsense.StdAlphaOverSqrtRows, lrsense.NewSource(61))
+			x0 := lrsense.Factors{L: lrsense.RandomFactor(20, 2, 1e-3, lrsense.StdAlphaOverSqrtRows, lrsense.NewSource(61))}
 			r := precondRef{p: p, x0: x0,
 				gd:     lrsense.NewTrajectory(lrsense.Schedule{Every: 5}),
 				scaled: lrsense.NewTrajectory(lrsense.Schedule{Every: 5})}

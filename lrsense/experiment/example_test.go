@@ -61,11 +61,11 @@ func ExampleSweep_trialGroup() {
 	// instance builds trial seed's problem and initialization direction.
 	instance := func(seed uint64) (*lrsense.Problem, lrsense.Factors) {
 		src := lrsense.NewSource(seed)
-		sigma, _ := lrsense.Spectrum(2, 2, lrsense.Linear)
+		sigma := lrsense.Linear.Spectrum(2, 2)
 		truth, _ := lrsense.NewPSDTruth(n, sigma, src)
 		op, _ := lrsense.NewSymGaussian(10*n, n, src)
 		p, _ := lrsense.NewProblem(op, truth, nil, src)
-		dir, _ := lrsense.RandomSym(n, 4, 1, lrsense.StdAlphaOverSqrtRows, src)
+		dir := lrsense.Factors{L: lrsense.RandomFactor(n, 4, 1, lrsense.StdAlphaOverSqrtRows, src)}
 		return p, dir
 	}
 	sw := experiment.Sweep[Point]{
@@ -83,7 +83,7 @@ func ExampleSweep_trialGroup() {
 				x0.L.Scale(c.Alpha, x0.L)
 				trajs[i] = lrsense.NewTrajectory(lrsense.Schedule{Every: 10})
 				runs[i] = lrsense.Run{Problem: p, Method: &lrsense.GD{Eta: 0.25}, X0: x0,
-					Settings: &lrsense.Settings{MaxIterations: 400, RelErrTol: 1e-3}, Recorder: trajs[i]}
+					Settings: &lrsense.Settings{MaxIterations: 400, RelErrTol: 1e-3}, Trajectory: trajs[i]}
 			}
 			_, err := lrsense.SolveAll(runs)
 			return trajs, err

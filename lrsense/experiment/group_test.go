@@ -27,7 +27,7 @@ type lockConfig struct {
 // direction (α = 1), the same for every α.
 func lockInstance(n int, seed uint64) (*lrsense.Problem, *mat.Dense) {
 	src := lrsense.NewSource(seed)
-	sigma, _ := lrsense.Spectrum(2, 2, lrsense.Linear)
+	sigma := lrsense.Linear.Spectrum(2, 2)
 	truth, err := lrsense.NewPSDTruth(n, sigma, src)
 	if err != nil {
 		panic(err)
@@ -40,11 +40,7 @@ func lockInstance(n int, seed uint64) (*lrsense.Problem, *mat.Dense) {
 	if err != nil {
 		panic(err)
 	}
-	x0, err := lrsense.RandomSym(n, 4, 1, lrsense.StdAlphaOverSqrtRows, src)
-	if err != nil {
-		panic(err)
-	}
-	return p, x0.L
+	return p, lrsense.RandomFactor(n, 4, 1, lrsense.StdAlphaOverSqrtRows, src)
 }
 
 // lockRun is the run of point c on p from α·dir.
@@ -53,7 +49,7 @@ func lockRun(p *lrsense.Problem, dir *mat.Dense, c lockConfig) (lrsense.Run, *lr
 	l.Scale(c.Alpha, dir)
 	tr := lrsense.NewTrajectory(lrsense.Schedule{Every: 7})
 	return lrsense.Run{Problem: p, Method: &lrsense.GD{Eta: 0.25}, X0: lrsense.Factors{L: &l},
-		Settings: &lrsense.Settings{MaxIterations: 400, RelErrTol: 1e-3}, Recorder: tr}, tr
+		Settings: &lrsense.Settings{MaxIterations: 400, RelErrTol: 1e-3}, Trajectory: tr}, tr
 }
 
 // lockSweep is an α sweep on two problem sizes, the α of one size sharing
@@ -74,7 +70,7 @@ func lockSweep(store string, group bool) *Sweep[lockConfig] {
 		sw.Trial = func(c lockConfig, seed uint64) (*lrsense.Trajectory, error) {
 			p, dir := lockInstance(c.N, seed)
 			r, tr := lockRun(p, dir, c)
-			_, err := lrsense.Solve(r.Problem, r.Method, r.X0, r.Settings, r.Recorder)
+			_, err := lrsense.Solve(r.Problem, r.Method, r.X0, r.Settings, r.Trajectory)
 			return tr, err
 		}
 		return sw

@@ -29,10 +29,8 @@ type batchRun struct {
 
 func newBatchRun(c benchCase) (*batchRun, error) {
 	src := lrsense.NewSource(uint64(1000*c.n + c.m + 7))
-	sigma, err := lrsense.Spectrum(3, 2, lrsense.Geometric)
-	if err != nil {
-		return nil, err
-	}
+	sigma := lrsense.Geometric.Spectrum(3, 2)
+	var err error
 	var op lrsense.Operator
 	var truth *lrsense.Truth
 	if c.sym {
@@ -51,17 +49,14 @@ func newBatchRun(c benchCase) (*batchRun, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := lrsense.FromMeasurements(op, gdP.Y, nil)
-	if err != nil {
-		return nil, err
-	}
+	p := &lrsense.Problem{Op: op, Y: gdP.Y}
 	b := &batchRun{p: p, gdP: gdP, batch: map[int][]float64{}}
 	for i := 0; i < 16; i++ {
 		var x lrsense.Factors
 		if c.sym {
-			x, err = lrsense.RandomSym(c.n, c.r, 0.1, lrsense.StdAlphaOverSqrtCols, src)
+			x = lrsense.Factors{L: lrsense.RandomFactor(c.n, c.r, 0.1, lrsense.StdAlphaOverSqrtCols, src)}
 		} else {
-			x, err = lrsense.RandomAsym(c.n, c.n, c.r, 0.1, 0.1, lrsense.StdAlphaOverSqrtCols, src)
+			x = lrsense.Factors{L: lrsense.RandomFactor(c.n, c.r, 0.1, lrsense.StdAlphaOverSqrtCols, src), R: lrsense.RandomFactor(c.n, c.r, 0.1, lrsense.StdAlphaOverSqrtCols, src)}
 		}
 		if err != nil {
 			return nil, err

@@ -181,10 +181,7 @@ type goRun struct {
 
 func newGoRun(c benchCase) (*goRun, error) {
 	src := lrsense.NewSource(uint64(1000*c.n + c.m))
-	sigma, err := lrsense.Spectrum(3, 2, lrsense.Geometric)
-	if err != nil {
-		return nil, err
-	}
+	sigma := lrsense.Geometric.Spectrum(3, 2)
 	var p *lrsense.Problem
 	var x lrsense.Factors
 	if c.sym {
@@ -199,7 +196,7 @@ func newGoRun(c benchCase) (*goRun, error) {
 		if p, err = lrsense.NewProblem(op, truth, nil, src); err != nil {
 			return nil, err
 		}
-		x, err = lrsense.RandomSym(c.n, c.r, 0.1, lrsense.StdAlphaOverSqrtCols, src)
+		x = lrsense.Factors{L: lrsense.RandomFactor(c.n, c.r, 0.1, lrsense.StdAlphaOverSqrtCols, src)}
 		if err != nil {
 			return nil, err
 		}
@@ -215,7 +212,7 @@ func newGoRun(c benchCase) (*goRun, error) {
 		if p, err = lrsense.NewProblem(op, truth, nil, src); err != nil {
 			return nil, err
 		}
-		x, err = lrsense.RandomAsym(c.n, c.n, c.r, 0.1, 0.1, lrsense.StdAlphaOverSqrtCols, src)
+		x = lrsense.Factors{L: lrsense.RandomFactor(c.n, c.r, 0.1, lrsense.StdAlphaOverSqrtCols, src), R: lrsense.RandomFactor(c.n, c.r, 0.1, lrsense.StdAlphaOverSqrtCols, src)}
 		if err != nil {
 			return nil, err
 		}

@@ -51,7 +51,8 @@ func Convergence() *plotting.Figure {
 	return plotting.Plot(plotting.Axes{Title: "‖UUᵀ − X⋆‖_F / ‖X⋆‖_F, κ = 10", XLabel: "iteration t", YLabel: "log₁₀ relative error", LogY: true, Floor: 1e-20}, series...)
 }
 
-// Power returns the middle panel: a log-log scatter with its fitted line.
+// Power returns the middle panel: a log-log scatter with its fitted line,
+// and every character of Glyphs in its x label.
 func Power() *plotting.Figure {
 	var x, y []float64
 	for _, a := range []float64{1e-4, 1e-3, 1e-2, 1e-1, 1} {
@@ -62,7 +63,7 @@ func Power() *plotting.Figure {
 	pts := plotting.Scatter("final error", x, y)
 	fit := plotting.FitLine("", x, s, c, true, true)
 	fit.Of = pts.Name // drawn in the colour of the points it fits
-	return plotting.Plot(plotting.Axes{Title: "⟨∇f(U), Δ⟩ ∝ α^½, 𝒜 with ℓ₁ loss", XLabel: "α (init scale)", YLabel: "σ² ‖E‖ ≈ √m", LogX: true, LogY: true},
+	return plotting.Plot(plotting.Axes{Title: "⟨∇f(U), Δ⟩ ∝ α^½, 𝒜 with ℓ₁ loss", XLabel: "α (init scale); " + Glyphs, YLabel: "σ² ‖E‖ ≈ √m", LogX: true, LogY: true},
 		pts, fit)
 }
 
