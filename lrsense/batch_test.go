@@ -63,10 +63,11 @@ func TestBatchPassBitIdentical(t *testing.T) {
 		m, n1, n2 := op.Dims()
 		for _, k := range allKernels() {
 			for _, nb := range []int{1, 2, 5, passBatchMax} {
-				for _, tw := range [][2]int{{1, 512}, {3, 512}, {1, 8}, {3, 16}, {2, 24}} {
+				// workers, tile width, blocks of four rows at a time
+				for _, tw := range [][3]int{{1, 512, 1}, {3, 256, 2}, {1, 8, 1}, {1, 8, 2}, {3, 16, 3}, {2, 24, 4}, {1, 40, 2}} {
 					workers := tw[0]
-					oldTile := passBatchTile
-					passBatchTile = tw[1]
+					oldTile, oldQuads := passBatchTile, passBatchQuads
+					passBatchTile, passBatchQuads = tw[1], tw[2]
 					reqs := make([]*passRequest, nb)
 					for i := range reqs {
 						q := &passRequest{g: &mat.Dense{}, r: &mat.VecDense{}, x: mat.NewDense(n1, n2, randSlice(n1*n2, rnd)), y: randVec(m, rnd)}
@@ -98,7 +99,7 @@ func TestBatchPassBitIdentical(t *testing.T) {
 								o.passMap(k, mode, &g, &r, sp, q.x, q.y, q.f)
 							}
 						})
-						what := fmt.Sprintf("%s %s k=%d item %d workers=%d tile=%d", name, k.name, nb, i, workers, passBatchTile)
+						what := fmt.Sprintf("%s %s k=%d item %d workers=%d tile=%d quads=%d", name, k.name, nb, i, workers, passBatchTile, passBatchQuads)
 						if !denseBits(q.g, &g) {
 							t.Errorf("%s: g differs from the single pass", what)
 						}
@@ -109,7 +110,7 @@ func TestBatchPassBitIdentical(t *testing.T) {
 							t.Errorf("%s: s differs from the single pass", what)
 						}
 					}
-					passBatchTile = oldTile
+					passBatchTile, passBatchQuads = oldTile, oldQuads
 				}
 			}
 		}

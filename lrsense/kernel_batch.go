@@ -132,69 +132,113 @@ func (j *passJob) reduceBatch(t int) {
 }
 
 // passBatchTile is the width of the column tiles of the assembly batched
-// pass: four rows of a tile (16 KB) stay in the L1 cache while every
-// iterate's dot products and adjoint updates go over them. Tests lower it.
-var passBatchTile = 512
+// pass, and passBatchQuads the number of blocks of four rows it takes at a
+// time: a tile of those rows and of every iterate's x (or g) stay in the
+// L1 cache while the dot products (or adjoint updates) of all iterates go
+// over it, and each tile of an x or g read from the L2 cache serves
+// 4·passBatchQuads rows. With 8 rows, 8 iterates and 256 columns that is
+// 32 KB. Tests change both.
+var (
+	passBatchTile  = 256
+	passBatchQuads = 2
+)
+
+// passBatchMaxQuads bounds passBatchQuads.
+const passBatchMaxQuads = 4
 
 // blocksTiled is the batched pass over the blocks of four rows in rows
-// lo…hi−1 with the assembly kernels, in column tiles: for each block, the
-// dot products of all iterates tile by tile (dot4Acc, or dot4x4 for four
-// iterates at a time with AVX-512; then dot4Finish), then their axpy4 tile
-// by tile (axpy4Stride, or axpy4x4). Each iterate gets the floating-point
-// operations of dot4Asm and axpy4Asm on the whole rows, in the same order.
-// It returns the first row it did not cover.
+// lo…hi−1 with the assembly kernels, passBatchQuads blocks at a time (then
+// one at a time), in column tiles: for those rows, the dot products of all
+// iterates tile by tile (dot4Acc, or dot4x4 for four iterates at a time
+// with AVX-512; then dot4Finish), then their adjoint updates tile by tile,
+// block after block in row order (axpy4Stride, or axpy4x4). Each iterate
+// gets the floating-point operations of dot4Asm and axpy4Asm on the whole
+// rows, in the same order: a row's dot product depends on that row alone,
+// and each entry of g gets its FMAs in row order. It returns the first row
+// it did not cover.
 func (j *passJob) blocksTiled(lo, hi int, dsts *[passBatchMax][]float64) int {
+	quads := min(max(passBatchQuads, 1), passBatchMaxQuads)
+	var w batchAccs
+	i := lo
+	for ; i+4*quads <= hi; i += 4 * quads {
+		j.quadsTiled(&w, i, quads, dsts)
+	}
+	for ; i+4 <= hi; i += 4 {
+		j.quadsTiled(&w, i, 1, dsts)
+	}
+	return i
+}
+
+// batchAccs holds the dot-product accumulators and residuals of the blocks
+// of a quadsTiled call: [block][iterate].
+type batchAccs struct {
+	acc [passBatchMaxQuads][passBatchMax][32]float64
+	rr  [passBatchMaxQuads][passBatchMax][4]float64
+}
+
+// quadsTiled is blocksTiled over the nq blocks of four rows from row i.
+func (j *passJob) quadsTiled(w *batchAccs, i, nq int, dsts *[passBatchMax][]float64) {
 	rm := j.rm
 	c := rm.c
 	n8 := c &^ 7
 	tile := passBatchTile
-	var accs [passBatchMax][32]float64
-	var rrs [passBatchMax][4]float64
-	i := lo
-	for ; i+4 <= hi; i += 4 {
-		blk := rm.a[i*c : (i+4)*c]
-		for b := range j.batch {
-			accs[b] = [32]float64{}
+	nb := len(j.batch)
+	var blks [passBatchMaxQuads][]float64
+	for q := range nq {
+		blks[q] = rm.a[(i+4*q)*c : (i+4*q+4)*c]
+		for b := range nb {
+			w.acc[q][b] = [32]float64{}
 		}
-		for t := 0; t < n8; t += tile {
-			te := min(t+tile, n8)
-			b := 0
-			if j.k.wide {
-				for ; b+4 <= len(j.batch); b += 4 {
-					xs := [4][]float64{j.batch[b].x, j.batch[b+1].x, j.batch[b+2].x, j.batch[b+3].x}
-					dot4x4((*[4][32]float64)(accs[b:b+4]), blk, c, t, te, &xs)
+	}
+	for t := 0; t < n8; t += tile {
+		te := min(t+tile, n8)
+		b := 0
+		if j.k.wide {
+			for ; b+4 <= nb; b += 4 {
+				xs := [4][]float64{j.batch[b].x, j.batch[b+1].x, j.batch[b+2].x, j.batch[b+3].x}
+				for q := range nq {
+					dot4x4((*[4][32]float64)(w.acc[q][b:b+4]), blks[q], c, t, te, &xs)
 				}
 			}
-			for ; b < len(j.batch); b++ {
-				dot4Acc(&accs[b], blk, c, t, te, j.batch[b].x)
+		}
+		for ; b < nb; b++ {
+			for q := range nq {
+				dot4Acc(&w.acc[q][b], blks[q], c, t, te, j.batch[b].x)
 			}
 		}
-		for b := range j.batch {
+	}
+	for q := range nq {
+		for b := range nb {
 			it := &j.batch[b]
-			rr := &rrs[b]
-			dot4Finish(rr, &accs[b], blk, c, n8, it.x)
-			it.finish4(rr, i)
+			rr := &w.rr[q][b]
+			dot4Finish(rr, &w.acc[q][b], blks[q], c, n8, it.x)
+			it.finish4(rr, i+4*q)
 		}
-		for t := 0; t < c; t += tile {
-			te := min(t+tile, c)
-			b := 0
-			if w8 := t + (te-t)&^7; j.k.wide && w8 > t {
-				for ; b+4 <= len(j.batch); b += 4 {
-					ds := (*[4][]float64)(dsts[b : b+4])
-					axpy4x4(ds, blk, c, t, w8, (*[4][4]float64)(rrs[b:b+4]))
-					if w8 < te {
-						for q := b; q < b+4; q++ {
-							axpy4Stride(dsts[q], blk, c, w8, te, &rrs[q])
+	}
+	for t := 0; t < c; t += tile {
+		te := min(t+tile, c)
+		b := 0
+		if w8 := t + (te-t)&^7; j.k.wide && w8 > t {
+			for ; b+4 <= nb; b += 4 {
+				ds := (*[4][]float64)(dsts[b : b+4])
+				for q := range nq {
+					axpy4x4(ds, blks[q], c, t, w8, (*[4][4]float64)(w.rr[q][b:b+4]))
+				}
+				if w8 < te {
+					for d := b; d < b+4; d++ {
+						for q := range nq {
+							axpy4Stride(dsts[d], blks[q], c, w8, te, &w.rr[q][d])
 						}
 					}
 				}
 			}
-			for ; b < len(j.batch); b++ {
-				axpy4Stride(dsts[b], blk, c, t, te, &rrs[b])
+		}
+		for ; b < nb; b++ {
+			for q := range nq {
+				axpy4Stride(dsts[b], blks[q], c, t, te, &w.rr[q][b])
 			}
 		}
 	}
-	return i
 }
 
 // dot4Finish ends dot4Asm for rows of length c after its main loop over

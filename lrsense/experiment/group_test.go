@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -229,4 +230,21 @@ func TestTrialGroupFailures(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSlurmTrialGroup runs the lock-step sweep through the Slurm runner
+// (docker/slurm-test.sh starts a cluster; skipped without one): the array
+// tasks re-run this test binary, whose TestMain computes their shard with
+// TrialGroup; the results are those of the point-by-point sweep in this
+// process.
+func TestSlurmTrialGroup(t *testing.T) {
+	slurmTest(t)
+	t.Setenv("TEST_GROUP_WORKER", "1")
+	sw := lockSweep(t.TempDir(), true)
+	sw.Slurm = &Slurm{Poll: 200 * time.Millisecond}
+	got := mustRun(t, sw)
+	if got.Computed != 4 || got.Loaded != 0 {
+		t.Errorf("Slurm run: computed %d, loaded %d shards; want 4, 0", got.Computed, got.Loaded)
+	}
+	sameRuns(t, "lock step on Slurm vs point by point in process", mustRun(t, lockSweep(t.TempDir(), false)).Runs, got.Runs)
 }
