@@ -178,7 +178,7 @@ func mulThin(dst, xt, a *mat.Dense, x mat.Matrix) {
 	for ; i+4 <= n1; i += 4 {
 		blk := raw.Data[i*n2 : (i+4)*n2]
 		for j := 0; j < k; j++ {
-			kern.dot4(&out, blk, xr.Data[j*xr.Stride:j*xr.Stride+n2])
+			kern.dot4(&out, blk, n2, xr.Data[j*xr.Stride:j*xr.Stride+n2])
 			for b := 0; b < 4; b++ {
 				dr.Data[(i+b)*dr.Stride+j] = out[b]
 			}
@@ -216,7 +216,7 @@ func mulThinT(dst, w, a *mat.Dense, x mat.Matrix) {
 			for b := 0; b < 4; b++ {
 				c[b] = x.At(i+b, j)
 			}
-			kern.axpy4(wr.Data[j*wr.Stride:j*wr.Stride+n2], blk, &c)
+			kern.axpy4(wr.Data[j*wr.Stride:j*wr.Stride+n2], blk, n2, &c)
 		}
 	}
 	for ; i < n1; i++ {

@@ -1,6 +1,8 @@
 package lrsense
 
 import (
+	"unsafe"
+
 	"errors"
 	"fmt"
 	"iter"
@@ -225,12 +227,44 @@ var batchPassHook func(k int)
 type batchWork struct {
 	slots [passBatchMax]batchSlot
 	items [passBatchMax]batchItem
+	vecs  []float64 // the items' x, g and chunk sums (see carve)
+	parts [passBatchMax][][]float64
+}
+
+// carve lays out the x, g and chunk sums of nb items in w.vecs so that the
+// vectors the batched pass reads side by side do not fall on the same sets
+// of the L1 cache: vector v of item b starts at (v·nb+b)·S elements, with S
+// ≥ c and S·8 ≡ 512 (mod 4096) bytes, so the tiles of eight items at the
+// same columns spread over the cache's sets instead of all going to the
+// same few (as page-aligned separate allocations do).
+func (w *batchWork) carve(rm *rowMatrix, nb int) {
+	S := (rm.c+511)&^511 + 64
+	nv := 1 + rm.nchunk // x, g, then the nchunk−1 chunk sums
+	need := nv*nb*S + 7
+	if len(w.vecs) < need {
+		w.vecs = make([]float64, need)
+	}
+	off := int(-uintptr(unsafe.Pointer(&w.vecs[0])) / 8 & 7)
+	vec := func(v, b int) []float64 {
+		lo := off + (v*nb+b)*S
+		return w.vecs[lo : lo+rm.c : lo+rm.c]
+	}
+	for b := 0; b < nb; b++ {
+		it := &w.items[b]
+		it.x, it.g = vec(0, b), vec(1, b)
+		if len(w.parts[b]) != rm.nchunk-1 {
+			w.parts[b] = make([][]float64, rm.nchunk-1)
+		}
+		for q := range w.parts[b] {
+			w.parts[b][q] = vec(2+q, b)
+		}
+		it.parts = w.parts[b]
+	}
 }
 
 // batchSlot is the scratch of one iterate of a batched pass.
 type batchSlot struct {
-	x, y, r, s, g []float64
-	parts         [][]float64
+	y, r, s []float64
 }
 
 // batchPass makes the passes reqs (at most passBatchMax) on op in one
@@ -243,6 +277,7 @@ func batchPass(op batchOp, k kernels, reqs []*passRequest, w *batchWork) {
 	m, n1, n2 := op.Dims()
 	rm := op.rowMat()
 	items := w.items[:len(reqs)]
+	w.carve(rm, len(reqs))
 	for i, q := range reqs {
 		checkMatrix("x", q.x, n1, n2)
 		if q.y.Len() != m {
@@ -254,15 +289,13 @@ func batchPass(op batchOp, k kernels, reqs []*passRequest, w *batchWork) {
 		}
 		prepDense(q.g, n1, n2)
 		sl := &w.slots[i]
-		it := batchItem{f: q.f, parts: rm.batchParts(&sl.parts)}
-		it.x = grow(&sl.x, rm.c)
+		it := batchItem{f: q.f, parts: items[i].parts, x: items[i].x, g: items[i].g}
 		op.packX(it.x, q.x)
 		it.y, _ = vecCopy(&sl.y, q.y)
 		it.r = vecDest(&sl.r, q.r, false)
 		if q.s != nil {
 			it.s = vecDest(&sl.s, q.s, false)
 		}
-		it.g = grow(&sl.g, rm.c)
 		items[i] = it
 	}
 	pw := rm.getWork()
@@ -275,7 +308,7 @@ func batchPass(op batchOp, k kernels, reqs []*passRequest, w *batchWork) {
 		if q.s != nil {
 			vecStore(q.s, it.s)
 		}
-		*it = batchItem{}
+		*it = batchItem{x: it.x, g: it.g, parts: it.parts}
 	}
 }
 

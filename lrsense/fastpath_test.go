@@ -39,44 +39,48 @@ func allKernels() []kernels {
 }
 
 // TestKernelsMatchReference compares dot4 and axpy4 with plain loops, for
-// every kernel set the machine can run.
+// every kernel set the machine can run, on blocks with contiguous rows and
+// with rows padded to a longer stride.
 func TestKernelsMatchReference(t *testing.T) {
 	rnd := rand.New(NewSource(5))
 	for _, k := range allKernels() {
-		for _, n := range kernelSizes {
-			a := randSlice(4*n, rnd)
-			x := randSlice(n, rnd)
-			var out [4]float64
-			out[2] = 7 // must be overwritten
-			k.dot4(&out, a, x)
-			for j := 0; j < 4; j++ {
-				var want, scale float64
-				for l := 0; l < n; l++ {
-					want += a[j*n+l] * x[l]
-					scale += math.Abs(a[j*n+l] * x[l])
-				}
-				if !close12(out[j], want, scale) {
-					t.Errorf("%s dot4 n=%d row %d: %v, want %v", k.name, n, j, out[j], want)
-				}
-			}
-			g := randSlice(n, rnd)
-			g0 := append([]float64(nil), g...)
-			r := [4]float64{rnd.NormFloat64(), rnd.NormFloat64(), rnd.NormFloat64(), rnd.NormFloat64()}
-			// A guard after g must not be written.
-			buf := append(append([]float64(nil), g...), 42)
-			g = buf[:n]
-			k.axpy4(g, a, &r)
-			if buf[n] != 42 {
-				t.Errorf("%s axpy4 n=%d wrote past the end", k.name, n)
-			}
-			for l := 0; l < n; l++ {
-				want, scale := g0[l], math.Abs(g0[l])
+		for _, sz := range kernelSizes {
+			for _, pad := range []int{0, 5} {
+				n, stride := sz, sz+pad
+				a := randSlice(3*stride+n, rnd)
+				x := randSlice(n, rnd)
+				var out [4]float64
+				out[2] = 7 // must be overwritten
+				k.dot4(&out, a, stride, x)
 				for j := 0; j < 4; j++ {
-					want += r[j] * a[j*n+l]
-					scale += math.Abs(r[j] * a[j*n+l])
+					var want, scale float64
+					for l := 0; l < n; l++ {
+						want += a[j*stride+l] * x[l]
+						scale += math.Abs(a[j*stride+l] * x[l])
+					}
+					if !close12(out[j], want, scale) {
+						t.Errorf("%s dot4 n=%d stride=%d row %d: %v, want %v", k.name, n, stride, j, out[j], want)
+					}
 				}
-				if !close12(g[l], want, scale) {
-					t.Errorf("%s axpy4 n=%d entry %d: %v, want %v", k.name, n, l, g[l], want)
+				g := randSlice(n, rnd)
+				g0 := append([]float64(nil), g...)
+				r := [4]float64{rnd.NormFloat64(), rnd.NormFloat64(), rnd.NormFloat64(), rnd.NormFloat64()}
+				// A guard after g must not be written.
+				buf := append(append([]float64(nil), g...), 42)
+				g = buf[:n]
+				k.axpy4(g, a, stride, &r)
+				if buf[n] != 42 {
+					t.Errorf("%s axpy4 n=%d wrote past the end", k.name, n)
+				}
+				for l := 0; l < n; l++ {
+					want, scale := g0[l], math.Abs(g0[l])
+					for j := 0; j < 4; j++ {
+						want += r[j] * a[j*stride+l]
+						scale += math.Abs(r[j] * a[j*stride+l])
+					}
+					if !close12(g[l], want, scale) {
+						t.Errorf("%s axpy4 n=%d stride=%d entry %d: %v, want %v", k.name, n, stride, l, g[l], want)
+					}
 				}
 			}
 		}

@@ -41,11 +41,14 @@ func NewGaussian(m, n1, n2 int, src rand.Source) (Operator, error) {
 	}
 	rnd := rand.New(src)
 	s := 1 / math.Sqrt(float64(m))
-	data := make([]float64, m*n1*n2)
-	for i := range data {
-		data[i] = s * rnd.NormFloat64()
+	rows := newRowMatrix(m, n1*n2)
+	for i := 0; i < m; i++ {
+		row := rows.row(i)
+		for k := range row {
+			row[k] = s * rnd.NormFloat64()
+		}
 	}
-	return &gaussianOp{m: m, n1: n1, n2: n2, rows: newRowMatrix(m, n1*n2, data)}, nil
+	return &gaussianOp{m: m, n1: n1, n2: n2, rows: rows}, nil
 }
 
 // Dims returns m, n1 and n2.
@@ -54,7 +57,7 @@ func (g *gaussianOp) Dims() (m, n1, n2 int) { return g.m, g.n1, g.n2 }
 // Bytes returns the size of the stored measurement matrices, 8·m·n1·n2.
 // A pass also keeps a workspace of at most 15 partial sums of 𝒜*(r) (8·n1·n2
 // bytes each) per concurrent call, which Bytes does not count.
-func (g *gaussianOp) Bytes() int { return 8 * len(g.rows.a) }
+func (g *gaussianOp) Bytes() int { return 8 * g.m * g.rows.c }
 
 // Measurement returns A_i (unscaled, with N(0,1) entries) as a new matrix.
 func (g *gaussianOp) Measurement(i int) *mat.Dense {
@@ -268,13 +271,13 @@ func NewSymGaussian(m, n int, src rand.Source) (Operator, error) {
 	rnd := rand.New(src)
 	s := 1 / math.Sqrt(float64(m))
 	c := n * (n + 1) / 2
-	data := make([]float64, m*c)
+	rows := newRowMatrix(m, c)
 	gi := make([]float64, n*n)
 	for i := 0; i < m; i++ {
 		for k := range gi {
 			gi[k] = rnd.NormFloat64()
 		}
-		p := data[i*c : (i+1)*c]
+		p := rows.row(i)
 		for j := 0; j < n; j++ {
 			p[0] = s * gi[j*n+j]
 			for k := j + 1; k < n; k++ {
@@ -283,7 +286,7 @@ func NewSymGaussian(m, n int, src rand.Source) (Operator, error) {
 			p = p[n-j:]
 		}
 	}
-	return &symGaussianOp{m: m, n: n, rows: newRowMatrix(m, c, data)}, nil
+	return &symGaussianOp{m: m, n: n, rows: rows}, nil
 }
 
 // Dims returns m, n and n.
@@ -292,7 +295,7 @@ func (o *symGaussianOp) Dims() (m, n1, n2 int) { return o.m, o.n, o.n }
 // Bytes returns the size of the stored packed triangles, 8·m·n(n+1)/2,
 // not counting the workspace of a pass (at most 15 packed partial sums of
 // 𝒜*(r) per concurrent call).
-func (o *symGaussianOp) Bytes() int { return 8 * len(o.rows.a) }
+func (o *symGaussianOp) Bytes() int { return 8 * o.m * o.rows.c }
 
 // Measurement returns A_i (unscaled) as a new symmetric matrix.
 func (o *symGaussianOp) Measurement(i int) *mat.Dense {

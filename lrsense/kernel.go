@@ -1,8 +1,8 @@
 package lrsense
 
 // Vector kernels of the dense operators' pass (kernel_pass.go). A block is
-// four consecutive rows of length n stored contiguously: a[0:n], a[n:2n],
-// a[2n:3n] and a[3n:4n].
+// four rows of length n, stride elements apart (stride ≥ n): a[0:n],
+// a[stride:stride+n], a[2·stride:2·stride+n] and a[3·stride:3·stride+n].
 //
 // The pure-Go kernels are the reference; on amd64 with AVX2 and FMA,
 // kernel_amd64.go replaces them by assembly (kernel_amd64.s). The two agree
@@ -21,22 +21,24 @@ type kernels struct {
 	wide bool
 }
 
-// dot4 stores the dot products of the four rows of a with x in out.
-func (k kernels) dot4(out *[4]float64, a, x []float64) {
+// dot4 stores the dot products of the four rows of the block a with x in
+// out; the rows have len(x) elements.
+func (k kernels) dot4(out *[4]float64, a []float64, stride int, x []float64) {
 	if k.asm {
-		dot4Asm(out, a, x)
+		dot4Asm(out, a, stride, x)
 		return
 	}
-	dot4Go(out, a, x)
+	dot4Go(out, a, stride, x)
 }
 
-// axpy4 adds r[0]·a₀ + r[1]·a₁ + r[2]·a₂ + r[3]·a₃ to dst.
-func (k kernels) axpy4(dst, a []float64, r *[4]float64) {
+// axpy4 adds r[0]·a₀ + r[1]·a₁ + r[2]·a₂ + r[3]·a₃ to dst, for the rows
+// a₀…a₃ of the block a; the rows have len(dst) elements.
+func (k kernels) axpy4(dst, a []float64, stride int, r *[4]float64) {
 	if k.asm {
-		axpy4Asm(dst, a, r)
+		axpy4Asm(dst, a, stride, r)
 		return
 	}
-	axpy4Go(dst, a, r)
+	axpy4Go(dst, a, stride, r)
 }
 
 // goKernels are the pure-Go reference kernels.
@@ -46,9 +48,9 @@ var goKernels = kernels{name: "go"}
 // CPU supports them (set in kernel_amd64.go), else goKernels.
 var fastKernels = goKernels
 
-func dot4Go(out *[4]float64, a, x []float64) {
+func dot4Go(out *[4]float64, a []float64, stride int, x []float64) {
 	n := len(x)
-	a0, a1, a2, a3 := a[:n], a[n:2*n], a[2*n:3*n], a[3*n:4*n]
+	a0, a1, a2, a3 := a[:n], a[stride:stride+n], a[2*stride:2*stride+n], a[3*stride:3*stride+n]
 	var s0, s1, s2, s3 float64
 	for k, v := range x {
 		s0 += a0[k] * v
@@ -59,9 +61,9 @@ func dot4Go(out *[4]float64, a, x []float64) {
 	out[0], out[1], out[2], out[3] = s0, s1, s2, s3
 }
 
-func axpy4Go(dst, a []float64, r *[4]float64) {
+func axpy4Go(dst, a []float64, stride int, r *[4]float64) {
 	n := len(dst)
-	a0, a1, a2, a3 := a[:n], a[n:2*n], a[2*n:3*n], a[3*n:4*n]
+	a0, a1, a2, a3 := a[:n], a[stride:stride+n], a[2*stride:2*stride+n], a[3*stride:3*stride+n]
 	r0, r1, r2, r3 := r[0], r[1], r[2], r[3]
 	for k := range dst {
 		dst[k] += r0*a0[k] + r1*a1[k] + r2*a2[k] + r3*a3[k]

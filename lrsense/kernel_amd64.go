@@ -26,26 +26,32 @@ func init() {
 }
 
 //go:noescape
-func dot4AVXAsm(a, x *float64, n int, out *[4]float64)
+func dot4AVXAsm(a, x *float64, n, stride int, out *[4]float64)
 
 //go:noescape
-func axpy4AVXAsm(dst, a *float64, n int, r *[4]float64)
+func axpy4AVXAsm(dst, a *float64, n, stride int, r *[4]float64)
 
-func dot4Asm(out *[4]float64, a, x []float64) {
+func dot4Asm(out *[4]float64, a []float64, stride int, x []float64) {
 	n := len(x)
 	if n == 0 {
 		*out = [4]float64{}
 		return
 	}
-	_ = a[4*n-1]
-	dot4AVXAsm(&a[0], &x[0], n, out)
+	if stride < n {
+		panic("lrsense: block stride shorter than its rows")
+	}
+	_ = a[3*stride+n-1]
+	dot4AVXAsm(&a[0], &x[0], n, stride, out)
 }
 
-func axpy4Asm(dst, a []float64, r *[4]float64) {
+func axpy4Asm(dst, a []float64, stride int, r *[4]float64) {
 	n := len(dst)
 	if n == 0 {
 		return
 	}
-	_ = a[4*n-1]
-	axpy4AVXAsm(&dst[0], &a[0], n, r)
+	if stride < n {
+		panic("lrsense: block stride shorter than its rows")
+	}
+	_ = a[3*stride+n-1]
+	axpy4AVXAsm(&dst[0], &a[0], n, stride, r)
 }

@@ -1,17 +1,17 @@
 #include "textflag.h"
 
-// func dot4AVXAsm(a, x *float64, n int, out *[4]float64)
+// func dot4AVXAsm(a, x *float64, n, stride int, out *[4]float64)
 //
-// out[j] = Σ_k a[j·n+k]·x[k] for j = 0..3. Each row keeps two 4-wide FMA
+// out[j] = Σ_k a[j·stride+k]·x[k] for j = 0..3, k < n. Each row keeps two 4-wide FMA
 // accumulators over 8 elements a step; a remaining group of 4 goes to the
 // first; the lanes are then summed and the last n mod 4 elements added with
 // scalar FMAs. The order depends only on n, so the result is deterministic.
-TEXT ·dot4AVXAsm(SB), NOSPLIT, $0-32
+TEXT ·dot4AVXAsm(SB), NOSPLIT, $0-40
 	MOVQ a+0(FP), SI
 	MOVQ x+8(FP), DI
 	MOVQ n+16(FP), CX
-	MOVQ out+24(FP), DX
-	MOVQ CX, BX
+	MOVQ stride+24(FP), BX
+	MOVQ out+32(FP), DX
 	SHLQ $3, BX
 	LEAQ (SI)(BX*1), R8
 	LEAQ (R8)(BX*1), R9
@@ -97,16 +97,17 @@ ddone:
 	VZEROUPPER
 	RET
 
-// func axpy4AVXAsm(dst, a *float64, n int, r *[4]float64)
+// func axpy4AVXAsm(dst, a *float64, n, stride int, r *[4]float64)
 //
-// dst[k] = fma(r3, a3[k], fma(r2, a2[k], fma(r1, a1[k], fma(r0, a0[k], dst[k])))):
+// dst[k] = fma(r3, a3[k], fma(r2, a2[k], fma(r1, a1[k], fma(r0, a0[k], dst[k])))),
+// for the rows aj = a + j·stride and k < n:
 // every element gets the same chain of FMAs, vector or scalar.
-TEXT ·axpy4AVXAsm(SB), NOSPLIT, $0-32
+TEXT ·axpy4AVXAsm(SB), NOSPLIT, $0-40
 	MOVQ dst+0(FP), DI
 	MOVQ a+8(FP), SI
 	MOVQ n+16(FP), CX
-	MOVQ r+24(FP), DX
-	MOVQ CX, BX
+	MOVQ stride+24(FP), BX
+	MOVQ r+32(FP), DX
 	SHLQ $3, BX
 	LEAQ (SI)(BX*1), R8
 	LEAQ (R8)(BX*1), R9

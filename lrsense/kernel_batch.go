@@ -43,7 +43,7 @@ const passBatchMax = 16
 
 // passBatch makes one fused (or mapped) pass for every item with kernels k,
 // using w's job. Each item's parts must have rm.nchunk−1 slices of length
-// rm.c (see batchParts).
+// rm.c (see batchWork.carve).
 func (rm *rowMatrix) passBatch(w *passWork, k kernels, items []batchItem) {
 	if len(items) > passBatchMax {
 		panic("lrsense: batched pass of more than passBatchMax iterates")
@@ -57,17 +57,6 @@ func (rm *rowMatrix) passBatch(w *passWork, k kernels, items []batchItem) {
 		j.dispatch()
 	}
 	*j = passJob{}
-}
-
-// batchParts returns parts for one item of a batched pass, reusing *buf.
-func (rm *rowMatrix) batchParts(buf *[][]float64) [][]float64 {
-	if len(*buf) != rm.nchunk-1 {
-		*buf = make([][]float64, rm.nchunk-1)
-	}
-	for i := range *buf {
-		grow(&(*buf)[i], rm.c)
-	}
-	return *buf
 }
 
 // chunkBatch runs the batched pass over the rows of chunk q.
@@ -91,17 +80,17 @@ func (j *passJob) chunkBatch(q int) {
 		i = j.blocksTiled(lo, hi, &dsts)
 	}
 	for ; i+4 <= hi; i += 4 {
-		blk := rm.a[i*c : (i+4)*c]
+		blk := rm.block(i)
 		for b := range j.batch {
 			it := &j.batch[b]
 			var rr [4]float64
-			j.k.dot4(&rr, blk, it.x)
+			j.k.dot4(&rr, blk, rm.stride, it.x)
 			it.finish4(&rr, i)
-			j.k.axpy4(dsts[b], blk, &rr)
+			j.k.axpy4(dsts[b], blk, rm.stride, &rr)
 		}
 	}
 	for ; i < hi; i++ {
-		row := rm.a[i*c : (i+1)*c]
+		row := rm.row(i)
 		for b := range j.batch {
 			it := &j.batch[b]
 			ri := dot1(row, it.x) - it.y[i]
@@ -159,14 +148,38 @@ const passBatchMaxQuads = 4
 func (j *passJob) blocksTiled(lo, hi int, dsts *[passBatchMax][]float64) int {
 	quads := min(max(passBatchQuads, 1), passBatchMaxQuads)
 	var w batchAccs
+	var pf prefetcher
 	i := lo
 	for ; i+4*quads <= hi; i += 4 * quads {
-		j.quadsTiled(&w, i, quads, dsts)
+		pf.rows = j.rm.rows(i+4*quads, min(hi, i+8*quads))
+		j.quadsTiled(&w, &pf, i, quads, dsts)
 	}
 	for ; i+4 <= hi; i += 4 {
-		j.quadsTiled(&w, i, 1, dsts)
+		pf.rows = j.rm.rows(i+4, min(hi, i+8))
+		j.quadsTiled(&w, &pf, i, 1, dsts)
 	}
 	return i
+}
+
+// prefetcher hands the AVX-512 kernels of quadsTiled the rows the pass
+// reads after the current ones, a kernel call's worth at a time, so that
+// they come from memory into the L2 cache while the current rows are
+// computed on: the pass then reads memory all the time, not only while it
+// takes the dot products. Where the rows run out it points at rows
+// already fetched; a prefetch changes no result.
+type prefetcher struct {
+	rows []float64
+}
+
+// next returns where a kernel call over n columns (n/8 cache lines)
+// prefetches, and advances.
+func (p *prefetcher) next(n int, cur *float64) *float64 {
+	if len(p.rows) >= n {
+		pf := &p.rows[0]
+		p.rows = p.rows[n:]
+		return pf
+	}
+	return cur
 }
 
 // batchAccs holds the dot-product accumulators and residuals of the blocks
@@ -177,33 +190,40 @@ type batchAccs struct {
 }
 
 // quadsTiled is blocksTiled over the nq blocks of four rows from row i.
-func (j *passJob) quadsTiled(w *batchAccs, i, nq int, dsts *[passBatchMax][]float64) {
+func (j *passJob) quadsTiled(w *batchAccs, pf *prefetcher, i, nq int, dsts *[passBatchMax][]float64) {
 	rm := j.rm
-	c := rm.c
+	c, st := rm.c, rm.stride
 	n8 := c &^ 7
 	tile := passBatchTile
 	nb := len(j.batch)
 	var blks [passBatchMaxQuads][]float64
 	for q := range nq {
-		blks[q] = rm.a[(i+4*q)*c : (i+4*q+4)*c]
+		blks[q] = rm.block(i + 4*q)
 		for b := range nb {
 			w.acc[q][b] = [32]float64{}
 		}
 	}
+	// The four-iterate groups of the AVX-512 kernels, with their x and g
+	// checked to hold c elements.
+	ng := 0
+	if j.k.wide {
+		ng = nb / 4
+	}
+	var xs, gs [passBatchMax / 4][4]*float64
+	for b := range 4 * ng {
+		xs[b/4][b%4] = &j.batch[b].x[:c][0]
+		gs[b/4][b%4] = &dsts[b][:c][0]
+	}
 	for t := 0; t < n8; t += tile {
 		te := min(t+tile, n8)
-		b := 0
-		if j.k.wide {
-			for ; b+4 <= nb; b += 4 {
-				xs := [4][]float64{j.batch[b].x, j.batch[b+1].x, j.batch[b+2].x, j.batch[b+3].x}
-				for q := range nq {
-					dot4x4((*[4][32]float64)(w.acc[q][b:b+4]), blks[q], c, t, te, &xs)
-				}
+		for g := range ng {
+			for q := range nq {
+				dot4x4((*[4][32]float64)(w.acc[q][4*g:4*g+4]), &blks[q][0], st, &xs[g], t, te-t, pf.next(te-t, &blks[q][t]))
 			}
 		}
-		for ; b < nb; b++ {
+		for b := 4 * ng; b < nb; b++ {
 			for q := range nq {
-				dot4Acc(&w.acc[q][b], blks[q], c, t, te, j.batch[b].x)
+				dot4Acc(&w.acc[q][b], blks[q], st, t, te, j.batch[b].x)
 			}
 		}
 	}
@@ -211,44 +231,45 @@ func (j *passJob) quadsTiled(w *batchAccs, i, nq int, dsts *[passBatchMax][]floa
 		for b := range nb {
 			it := &j.batch[b]
 			rr := &w.rr[q][b]
-			dot4Finish(rr, &w.acc[q][b], blks[q], c, n8, it.x)
+			dot4Finish(rr, &w.acc[q][b], blks[q], st, n8, it.x)
 			it.finish4(rr, i+4*q)
 		}
 	}
 	for t := 0; t < c; t += tile {
 		te := min(t+tile, c)
-		b := 0
-		if w8 := t + (te-t)&^7; j.k.wide && w8 > t {
-			for ; b+4 <= nb; b += 4 {
-				ds := (*[4][]float64)(dsts[b : b+4])
-				for q := range nq {
-					axpy4x4(ds, blks[q], c, t, w8, (*[4][4]float64)(w.rr[q][b:b+4]))
-				}
-				if w8 < te {
-					for d := b; d < b+4; d++ {
-						for q := range nq {
-							axpy4Stride(dsts[d], blks[q], c, w8, te, &w.rr[q][d])
-						}
-					}
+		w8 := t + (te-t)&^7
+		if w8 > t {
+			for g := range ng {
+				for q := 0; q < nq; q++ {
+					axpy4x4(&gs[g], &blks[q][0], st, t, w8-t, (*[4][4]float64)(w.rr[q][4*g:4*g+4]), pf.next(w8-t, &blks[q][t]))
 				}
 			}
 		}
-		for ; b < nb; b++ {
+		for b := range 4 * ng {
+			if w8 < te {
+				for q := range nq {
+					axpy4Stride(dsts[b], blks[q], st, w8, te, &w.rr[q][b])
+				}
+			}
+		}
+		for b := 4 * ng; b < nb; b++ {
 			for q := range nq {
-				axpy4Stride(dsts[b], blks[q], c, t, te, &w.rr[q][b])
+				axpy4Stride(dsts[b], blks[q], st, t, te, &w.rr[q][b])
 			}
 		}
 	}
 }
 
-// dot4Finish ends dot4Asm for rows of length c after its main loop over
-// the first n8 = c &^ 7 columns, whose accumulators are in acc: per row, it
+// dot4Finish ends dot4Asm for the rows of the block blk (stride apart, of
+// length c = len(x)) after its main loop over the first n8 = c &^ 7
+// columns, whose accumulators are in acc: per row, it
 // adds the two accumulators, takes a remaining group of four columns,
 // sums the lanes pairwise and adds the last columns one FMA at a time, as
 // dot4AVXAsm does.
-func dot4Finish(out *[4]float64, acc *[32]float64, blk []float64, c, n8 int, x []float64) {
+func dot4Finish(out *[4]float64, acc *[32]float64, blk []float64, stride, n8 int, x []float64) {
+	c := len(x)
 	for r := 0; r < 4; r++ {
-		row := blk[r*c : (r+1)*c]
+		row := blk[r*stride : r*stride+c]
 		a := acc[8*r : 8*r+8]
 		v := [4]float64{a[0] + a[4], a[1] + a[5], a[2] + a[6], a[3] + a[7]}
 		k := n8

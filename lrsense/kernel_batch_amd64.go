@@ -1,6 +1,10 @@
 package lrsense
 
-import "golang.org/x/sys/cpu"
+import (
+	"unsafe"
+
+	"golang.org/x/sys/cpu"
+)
 
 //go:noescape
 func dot4AccAVXAsm(a *float64, stride int, x *float64, n int, acc *[32]float64)
@@ -9,52 +13,44 @@ func dot4AccAVXAsm(a *float64, stride int, x *float64, n int, acc *[32]float64)
 func axpy4StrideAVXAsm(dst, a *float64, n, stride int, r *[4]float64)
 
 // dot4Acc continues dot4Asm's main loop over columns lo…hi−1 (hi − lo a
-// positive multiple of 8) of the block blk of four rows of length c, with
+// positive multiple of 8) of the block blk of four rows stride apart, with
 // the accumulators in acc.
-func dot4Acc(acc *[32]float64, blk []float64, c, lo, hi int, x []float64) {
-	_ = blk[3*c+hi-1]
+func dot4Acc(acc *[32]float64, blk []float64, stride, lo, hi int, x []float64) {
+	_ = blk[3*stride+hi-1]
 	_ = x[hi-1]
-	dot4AccAVXAsm(&blk[lo], c, &x[lo], hi-lo, acc)
+	dot4AccAVXAsm(&blk[lo], stride, &x[lo], hi-lo, acc)
 }
 
 // axpy4Stride is axpy4Asm on columns lo…hi−1 (hi > lo) of the block blk
-// of four rows of length c.
-func axpy4Stride(dst []float64, blk []float64, c, lo, hi int, r *[4]float64) {
-	_ = blk[3*c+hi-1]
+// of four rows stride apart.
+func axpy4Stride(dst []float64, blk []float64, stride, lo, hi int, r *[4]float64) {
+	_ = blk[3*stride+hi-1]
 	_ = dst[hi-1]
-	axpy4StrideAVXAsm(&dst[lo], &blk[lo], hi-lo, c, r)
+	axpy4StrideAVXAsm(&dst[lo], &blk[lo], hi-lo, stride, r)
 }
 
 //go:noescape
-func dot4x4AVX512Asm(a *float64, stride int, xs *[4]*float64, n int, acc *[4][32]float64)
+func dot4x4AVX512Asm(a *float64, stride int, xs *[4]*float64, lo, n int, acc *[4][32]float64, pf *float64)
 
 //go:noescape
-func axpy4x4AVX512Asm(dsts *[4]*float64, a *float64, n, stride int, r *[4][4]float64)
+func axpy4x4AVX512Asm(dsts *[4]*float64, lo int, a *float64, n, stride int, r *[4][4]float64, pf *float64)
 
 // hasAVX512 reports whether the CPU and OS support the 8-wide kernels of
 // the batched pass.
 var hasAVX512 = hasAsmKernels && cpu.X86.HasAVX512F
 
-// dot4x4 is dot4Acc for the four iterates x[0..3] at once (AVX-512);
-// columns lo…hi−1, hi − lo a positive multiple of 8.
-func dot4x4(acc *[4][32]float64, blk []float64, c, lo, hi int, x *[4][]float64) {
-	_ = blk[3*c+hi-1]
-	var xs [4]*float64
-	for i := range xs {
-		_ = x[i][hi-1]
-		xs[i] = &x[i][lo]
-	}
-	dot4x4AVX512Asm(&blk[lo], c, &xs, hi-lo, acc)
+// dot4x4 is dot4Acc for four iterates at once (AVX-512), on columns
+// lo…lo+n−1 (n a positive multiple of 8) of the block of four rows stride
+// apart at a, against the iterates at xs; it prefetches n/8 cache lines
+// from pf on (see prefetcher). The caller checks the bounds: the block
+// holds 3·stride+lo+n elements from a and each xs[i] lo+n.
+func dot4x4(acc *[4][32]float64, a *float64, stride int, xs *[4]*float64, lo, n int, pf *float64) {
+	dot4x4AVX512Asm((*float64)(unsafe.Add(unsafe.Pointer(a), 8*lo)), stride, xs, lo, n, acc, pf)
 }
 
-// axpy4x4 is axpy4Stride for four iterates at once (AVX-512); columns
-// lo…hi−1, hi − lo a positive multiple of 8.
-func axpy4x4(dst *[4][]float64, blk []float64, c, lo, hi int, r *[4][4]float64) {
-	_ = blk[3*c+hi-1]
-	var ds [4]*float64
-	for i := range ds {
-		_ = dst[i][hi-1]
-		ds[i] = &dst[i][lo]
-	}
-	axpy4x4AVX512Asm(&ds, &blk[lo], hi-lo, c, r)
+// axpy4x4 is axpy4Stride for four iterates at once (AVX-512), on columns
+// lo…lo+n−1 (n a positive multiple of 8) of dsts; bounds and pf as in
+// dot4x4.
+func axpy4x4(dsts *[4]*float64, a *float64, stride, lo, n int, r *[4][4]float64, pf *float64) {
+	axpy4x4AVX512Asm(dsts, lo, (*float64)(unsafe.Add(unsafe.Pointer(a), 8*lo)), n, stride, r, pf)
 }

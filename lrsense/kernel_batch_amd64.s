@@ -125,20 +125,25 @@ sdone:
 	VZEROUPPER
 	RET
 
-// func dot4x4AVX512Asm(a *float64, stride int, xs *[4]*float64, n int, acc *[4][32]float64)
+// func dot4x4AVX512Asm(a *float64, stride int, xs *[4]*float64, lo, n int, acc *[4][32]float64, pf *float64)
 //
-// dot4AccAVXAsm for four iterates at once, with 8-wide vectors: lane l of
+// dot4AccAVXAsm for four iterates at once, on the iterates' elements
+// lo…lo+n−1 (a is already at column lo), with 8-wide vectors: lane l of
 // the accumulator of row r and iterate i holds what lane l of Y(2r)
 // (l < 4) or lane l−4 of Y(2r+1) holds in dot4AVXAsm, and gets the same
 // FMAs in the same order, so acc has the layout of dot4AccAVXAsm's. Each
 // 8-column step loads the four rows once for the four iterates. n is a
-// multiple of 8.
-TEXT ·dot4x4AVX512Asm(SB), NOSPLIT, $0-40
+// multiple of 8. Each step also asks for the cache line at pf (advancing
+// 64 bytes a step) to be brought into the L2 cache (PREFETCHT1): the
+// caller points pf at rows it will read next, so that they arrive while
+// these are computed. A prefetch changes no result.
+TEXT ·dot4x4AVX512Asm(SB), NOSPLIT, $0-56
 	MOVQ a+0(FP), SI
 	MOVQ stride+8(FP), BX
 	MOVQ xs+16(FP), DI
-	MOVQ n+24(FP), CX
-	MOVQ acc+32(FP), DX
+	MOVQ lo+24(FP), AX
+	MOVQ n+32(FP), CX
+	MOVQ acc+40(FP), DX
 	SHLQ $3, BX
 	LEAQ (SI)(BX*1), R8
 	LEAQ (R8)(BX*1), R9
@@ -147,6 +152,11 @@ TEXT ·dot4x4AVX512Asm(SB), NOSPLIT, $0-40
 	MOVQ 8(DI), R12
 	MOVQ 16(DI), R13
 	MOVQ 24(DI), R14
+	LEAQ (R11)(AX*8), R11
+	LEAQ (R12)(AX*8), R12
+	LEAQ (R13)(AX*8), R13
+	LEAQ (R14)(AX*8), R14
+	MOVQ pf+48(FP), DI
 	VMOVUPD 0(DX), Z0
 	VMOVUPD 64(DX), Z1
 	VMOVUPD 128(DX), Z2
@@ -168,6 +178,7 @@ TEXT ·dot4x4AVX512Asm(SB), NOSPLIT, $0-40
 d44loop:
 	CMPQ AX, CX
 	JGE  d44done
+	PREFETCHT1 (DI)(AX*8)
 	VMOVUPD (SI)(AX*8), Z16
 	VMOVUPD (R8)(AX*8), Z17
 	VMOVUPD (R9)(AX*8), Z18
@@ -215,17 +226,20 @@ d44done:
 	VZEROUPPER
 	RET
 
-// func axpy4x4AVX512Asm(dsts *[4]*float64, a *float64, n, stride int, r *[4][4]float64)
+// func axpy4x4AVX512Asm(dsts *[4]*float64, lo int, a *float64, n, stride int, r *[4][4]float64, pf *float64)
 //
-// axpy4StrideAVXAsm for four iterates at once, with 8-wide vectors: every
+// axpy4StrideAVXAsm for four iterates at once, on the elements lo…lo+n−1
+// of the dsts (a is already at column lo), with 8-wide vectors: every
 // element of dst i gets fma(r[i][3], a3, fma(r[i][2], a2, fma(r[i][1], a1,
 // fma(r[i][0], a0, dst)))), the chain of axpy4AVXAsm. n is a multiple of 8.
-TEXT ·axpy4x4AVX512Asm(SB), NOSPLIT, $0-40
+// pf is as in dot4x4AVX512Asm.
+TEXT ·axpy4x4AVX512Asm(SB), NOSPLIT, $0-56
 	MOVQ dsts+0(FP), DI
-	MOVQ a+8(FP), SI
-	MOVQ n+16(FP), CX
-	MOVQ stride+24(FP), BX
-	MOVQ r+32(FP), DX
+	MOVQ lo+8(FP), AX
+	MOVQ a+16(FP), SI
+	MOVQ n+24(FP), CX
+	MOVQ stride+32(FP), BX
+	MOVQ r+40(FP), DX
 	SHLQ $3, BX
 	LEAQ (SI)(BX*1), R8
 	LEAQ (R8)(BX*1), R9
@@ -234,6 +248,11 @@ TEXT ·axpy4x4AVX512Asm(SB), NOSPLIT, $0-40
 	MOVQ 8(DI), R12
 	MOVQ 16(DI), R13
 	MOVQ 24(DI), R14
+	LEAQ (R11)(AX*8), R11
+	LEAQ (R12)(AX*8), R12
+	LEAQ (R13)(AX*8), R13
+	LEAQ (R14)(AX*8), R14
+	MOVQ pf+48(FP), DI
 	VBROADCASTSD 0(DX), Z16
 	VBROADCASTSD 8(DX), Z17
 	VBROADCASTSD 16(DX), Z18
@@ -252,9 +271,79 @@ TEXT ·axpy4x4AVX512Asm(SB), NOSPLIT, $0-40
 	VBROADCASTSD 120(DX), Z31
 	XORQ AX, AX
 
+	MOVQ CX, R15
+	ANDQ $-16, R15
+
+	// Sixteen columns a step: eight independent chains of FMAs, enough to
+	// keep both FMA units busy while each chain waits on its last FMA.
+a44loop16:
+	CMPQ AX, R15
+	JGE  a44loop
+	PREFETCHT1 (DI)(AX*8)
+	PREFETCHT1 64(DI)(AX*8)
+	VMOVUPD (R11)(AX*8), Z0
+	VMOVUPD (R12)(AX*8), Z1
+	VMOVUPD (R13)(AX*8), Z2
+	VMOVUPD (R14)(AX*8), Z3
+	VMOVUPD 64(R11)(AX*8), Z4
+	VMOVUPD 64(R12)(AX*8), Z5
+	VMOVUPD 64(R13)(AX*8), Z6
+	VMOVUPD 64(R14)(AX*8), Z7
+	VMOVUPD (SI)(AX*8), Z8
+	VMOVUPD 64(SI)(AX*8), Z9
+	VFMADD231PD Z8, Z16, Z0
+	VFMADD231PD Z8, Z20, Z1
+	VFMADD231PD Z8, Z24, Z2
+	VFMADD231PD Z8, Z28, Z3
+	VFMADD231PD Z9, Z16, Z4
+	VFMADD231PD Z9, Z20, Z5
+	VFMADD231PD Z9, Z24, Z6
+	VFMADD231PD Z9, Z28, Z7
+	VMOVUPD (R8)(AX*8), Z10
+	VMOVUPD 64(R8)(AX*8), Z11
+	VFMADD231PD Z10, Z17, Z0
+	VFMADD231PD Z10, Z21, Z1
+	VFMADD231PD Z10, Z25, Z2
+	VFMADD231PD Z10, Z29, Z3
+	VFMADD231PD Z11, Z17, Z4
+	VFMADD231PD Z11, Z21, Z5
+	VFMADD231PD Z11, Z25, Z6
+	VFMADD231PD Z11, Z29, Z7
+	VMOVUPD (R9)(AX*8), Z8
+	VMOVUPD 64(R9)(AX*8), Z9
+	VFMADD231PD Z8, Z18, Z0
+	VFMADD231PD Z8, Z22, Z1
+	VFMADD231PD Z8, Z26, Z2
+	VFMADD231PD Z8, Z30, Z3
+	VFMADD231PD Z9, Z18, Z4
+	VFMADD231PD Z9, Z22, Z5
+	VFMADD231PD Z9, Z26, Z6
+	VFMADD231PD Z9, Z30, Z7
+	VMOVUPD (R10)(AX*8), Z10
+	VMOVUPD 64(R10)(AX*8), Z11
+	VFMADD231PD Z10, Z19, Z0
+	VFMADD231PD Z10, Z23, Z1
+	VFMADD231PD Z10, Z27, Z2
+	VFMADD231PD Z10, Z31, Z3
+	VFMADD231PD Z11, Z19, Z4
+	VFMADD231PD Z11, Z23, Z5
+	VFMADD231PD Z11, Z27, Z6
+	VFMADD231PD Z11, Z31, Z7
+	VMOVUPD Z0, (R11)(AX*8)
+	VMOVUPD Z1, (R12)(AX*8)
+	VMOVUPD Z2, (R13)(AX*8)
+	VMOVUPD Z3, (R14)(AX*8)
+	VMOVUPD Z4, 64(R11)(AX*8)
+	VMOVUPD Z5, 64(R12)(AX*8)
+	VMOVUPD Z6, 64(R13)(AX*8)
+	VMOVUPD Z7, 64(R14)(AX*8)
+	ADDQ $16, AX
+	JMP  a44loop16
+
 a44loop:
 	CMPQ AX, CX
 	JGE  a44done
+	PREFETCHT1 (DI)(AX*8)
 	VMOVUPD (SI)(AX*8), Z8
 	VMOVUPD (R8)(AX*8), Z9
 	VMOVUPD (R9)(AX*8), Z10
@@ -289,3 +378,4 @@ a44loop:
 a44done:
 	VZEROUPPER
 	RET
+

@@ -15,10 +15,10 @@ func axpy4Stride(dst []float64, blk []float64, c, lo, hi int, r *[4]float64) {
 
 var hasAVX512 = false
 
-func dot4x4(acc *[4][32]float64, blk []float64, c, lo, hi int, x *[4][]float64) {
+func dot4x4(acc *[4][32]float64, a *float64, c int, xs *[4]*float64, lo, n int, pf *float64) {
 	panic("lrsense: no assembly kernels")
 }
 
-func axpy4x4(dst *[4][]float64, blk []float64, c, lo, hi int, r *[4][4]float64) {
+func axpy4x4(dsts *[4]*float64, a *float64, c, lo, n int, r *[4][4]float64, pf *float64) {
 	panic("lrsense: no assembly kernels")
 }

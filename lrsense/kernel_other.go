@@ -7,6 +7,6 @@ package lrsense
 
 var hasAsmKernels = false
 
-func dot4Asm(out *[4]float64, a, x []float64) { dot4Go(out, a, x) }
+func dot4Asm(out *[4]float64, a []float64, stride int, x []float64) { dot4Go(out, a, stride, x) }
 
-func axpy4Asm(dst, a []float64, r *[4]float64) { axpy4Go(dst, a, r) }
+func axpy4Asm(dst, a []float64, stride int, r *[4]float64) { axpy4Go(dst, a, stride, r) }

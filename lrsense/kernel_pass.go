@@ -4,10 +4,11 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 )
 
 // rowMatrix holds the m measurement rows of a dense operator, each of
-// length c and already scaled by 1/√m, row-major in one slice, and makes
+// length c and already scaled by 1/√m, in one slice, and makes
 // the passes over them: r = A·x (− y), g = Aᵀ·r, or both fused so that each
 // block of four rows is read from memory once, its residuals formed while
 // it is in cache and added into g at once.
@@ -19,7 +20,12 @@ import (
 // any result: a pass gives bit-identical results whatever the number of
 // workers (see passWorkers).
 type rowMatrix struct {
-	m, c   int
+	m, c int
+	// Row i is a[i·stride : i·stride+c]. The stride is c rounded up to a
+	// multiple of 8 and a starts on a 64-byte boundary, so every row starts
+	// on a cache line: a vector load of a row then never straddles two
+	// lines. The padding is never read into a result.
+	stride int
 	a      []float64
 	chunk  int // rows per chunk, a multiple of 4
 	nchunk int
@@ -42,15 +48,34 @@ const (
 	passReduceCols = 2048
 )
 
-func newRowMatrix(m, c int, a []float64) *rowMatrix {
+// newRowMatrix returns an m×c rowMatrix of zeros, to be filled through row.
+func newRowMatrix(m, c int) *rowMatrix {
 	n := min(max(m*c/passChunkElems, 1), passMaxChunks, (m+3)/4)
 	rows := (m + n - 1) / n
 	rows = (rows + 3) &^ 3
-	return &rowMatrix{m: m, c: c, a: a, chunk: rows, nchunk: (m + rows - 1) / rows}
+	stride := (c + 7) &^ 7
+	buf := make([]float64, m*stride+7)
+	off := int(-uintptr(unsafe.Pointer(&buf[0])) / 8 & 7)
+	return &rowMatrix{m: m, c: c, stride: stride, a: buf[off : off+m*stride], chunk: rows, nchunk: (m + rows - 1) / rows}
 }
 
 // row returns row i.
-func (rm *rowMatrix) row(i int) []float64 { return rm.a[i*rm.c : (i+1)*rm.c] }
+func (rm *rowMatrix) row(i int) []float64 {
+	lo := i * rm.stride
+	return rm.a[lo : lo+rm.c : lo+rm.c]
+}
+
+// block returns the block of the four rows from row i (see kernels): the
+// elements from the start of row i to the end of row i+3.
+func (rm *rowMatrix) block(i int) []float64 {
+	return rm.a[i*rm.stride : (i+3)*rm.stride+rm.c]
+}
+
+// rows returns the elements of rows lo…hi−1, padding included: what a pass
+// over them reads from memory.
+func (rm *rowMatrix) rows(lo, hi int) []float64 {
+	return rm.a[lo*rm.stride : hi*rm.stride]
+}
 
 // passWork is the workspace of one pass. The operators' own scratch
 // vectors (packed or copied x, g, y) live here too, so that operators are
@@ -222,13 +247,14 @@ func (j *passJob) chunk(q int) {
 		clear(dst)
 	}
 	r, x, y := j.r, j.x, j.y
+	st := rm.stride
 	i := lo
 	for ; i+4 <= hi; i += 4 {
-		blk := rm.a[i*c : (i+4)*c]
+		blk := rm.block(i)
 		var rr [4]float64
 		switch j.mode {
 		case modeApply:
-			j.k.dot4(&rr, blk, x)
+			j.k.dot4(&rr, blk, st, x)
 			if y != nil {
 				rr[0] -= y[i]
 				rr[1] -= y[i+1]
@@ -238,28 +264,28 @@ func (j *passJob) chunk(q int) {
 			copy(r[i:i+4], rr[:])
 		case modeAdjoint:
 			copy(rr[:], r[i:i+4])
-			j.k.axpy4(dst, blk, &rr)
+			j.k.axpy4(dst, blk, st, &rr)
 		case modeFused:
-			j.k.dot4(&rr, blk, x)
+			j.k.dot4(&rr, blk, st, x)
 			rr[0] -= y[i]
 			rr[1] -= y[i+1]
 			rr[2] -= y[i+2]
 			rr[3] -= y[i+3]
 			copy(r[i:i+4], rr[:])
-			j.k.axpy4(dst, blk, &rr)
+			j.k.axpy4(dst, blk, st, &rr)
 		case modeMapped:
-			j.k.dot4(&rr, blk, x)
+			j.k.dot4(&rr, blk, st, x)
 			for t := range rr {
 				rr[t] -= y[i+t]
 				r[i+t] = rr[t]
 				rr[t] = j.f(rr[t])
 				j.s[i+t] = rr[t]
 			}
-			j.k.axpy4(dst, blk, &rr)
+			j.k.axpy4(dst, blk, st, &rr)
 		}
 	}
 	for ; i < hi; i++ {
-		row := rm.a[i*c : (i+1)*c]
+		row := rm.row(i)
 		var ri float64
 		if j.mode == modeAdjoint {
 			ri = r[i]
