@@ -204,6 +204,15 @@ func TestPassMatchesReference(t *testing.T) {
 			aty := mat.NewDense(n1, n2, nil)
 			op.pass(k, modeAdjoint, aty, nil, nil, mat.NewVecDense(m, r))
 			check(k.name+" adjoint", r, aty)
+			// The fused pass (software-pipelined with the assembly kernels)
+			// gives the bits of an apply pass and an adjoint pass.
+			if !sameBits(gotR.RawVector().Data, ax.RawVector().Data) {
+				t.Errorf("%s %s: fused r differs bitwise from apply − y", name, k.name)
+			}
+			op.pass(k, modeAdjoint, aty, nil, nil, gotR)
+			if !denseBits(gotG, aty) {
+				t.Errorf("%s %s: fused g differs bitwise from the adjoint of its r", name, k.name)
+			}
 		}
 		// The exported methods run the fast kernels.
 		var g2 mat.Dense

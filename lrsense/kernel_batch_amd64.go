@@ -30,6 +30,20 @@ func axpy4Stride(dst []float64, blk []float64, stride, lo, hi int, r *[4]float64
 }
 
 //go:noescape
+func dotAxpy4AVXAsm(an, ac *float64, stride int, x, dst *float64, n int, acc *[32]float64, r *[4]float64)
+
+// dotAxpy4 is dot4Acc on columns 0…n−1 of the block next and axpy4Stride
+// on the same columns of the block cur, in one loop (n a positive multiple
+// of 8; both blocks' rows stride apart).
+func dotAxpy4(acc *[32]float64, next, cur []float64, stride int, x, dst []float64, n int, r *[4]float64) {
+	_ = next[3*stride+n-1]
+	_ = cur[3*stride+n-1]
+	_ = x[n-1]
+	_ = dst[n-1]
+	dotAxpy4AVXAsm(&next[0], &cur[0], stride, &x[0], &dst[0], n, acc, r)
+}
+
+//go:noescape
 func dot4x4AVX512Asm(a *float64, stride int, xs *[4]*float64, lo, n int, acc *[4][32]float64, pf *float64)
 
 //go:noescape

@@ -379,3 +379,84 @@ a44done:
 	VZEROUPPER
 	RET
 
+
+// func dotAxpy4AVXAsm(an, ac *float64, stride int, x, dst *float64, n int, acc *[32]float64, r *[4]float64)
+//
+// One loop over n elements (n a multiple of 8) doing two things: it
+// continues dot4AccAVXAsm for the block of four rows at an (stride
+// apart) against x, with the accumulators in acc, and it is
+// axpy4StrideAVXAsm of the block at ac with multipliers r into dst. The
+// single fused pass (kernel_pass.go) takes the dot products of a block
+// while it adds the previous block into g, so that it reads memory
+// (the next block) all the while it works on the block already in cache.
+// Each gets the FMAs of its own kernel, in the same order.
+TEXT ·dotAxpy4AVXAsm(SB), NOSPLIT, $0-64
+	MOVQ an+0(FP), SI
+	MOVQ ac+8(FP), R11
+	MOVQ stride+16(FP), BX
+	MOVQ x+24(FP), DI
+	MOVQ dst+32(FP), DX
+	MOVQ n+40(FP), CX
+	SHLQ $3, BX
+	LEAQ (SI)(BX*1), R8
+	LEAQ (R8)(BX*1), R9
+	LEAQ (R9)(BX*1), R10
+	LEAQ (R11)(BX*1), R12
+	LEAQ (R12)(BX*1), R13
+	LEAQ (R13)(BX*1), R14
+	MOVQ r+56(FP), AX
+	VBROADCASTSD 0(AX), Y12
+	VBROADCASTSD 8(AX), Y13
+	VBROADCASTSD 16(AX), Y14
+	VBROADCASTSD 24(AX), Y15
+	MOVQ acc+48(FP), AX
+	VMOVUPD 0(AX), Y0
+	VMOVUPD 32(AX), Y1
+	VMOVUPD 64(AX), Y2
+	VMOVUPD 96(AX), Y3
+	VMOVUPD 128(AX), Y4
+	VMOVUPD 160(AX), Y5
+	VMOVUPD 192(AX), Y6
+	VMOVUPD 224(AX), Y7
+	XORQ AX, AX
+
+daloop:
+	CMPQ AX, CX
+	JGE  dadone
+	VMOVUPD (DI)(AX*8), Y8
+	VMOVUPD 32(DI)(AX*8), Y9
+	VFMADD231PD (SI)(AX*8), Y8, Y0
+	VFMADD231PD 32(SI)(AX*8), Y9, Y1
+	VFMADD231PD (R8)(AX*8), Y8, Y2
+	VFMADD231PD 32(R8)(AX*8), Y9, Y3
+	VFMADD231PD (R9)(AX*8), Y8, Y4
+	VFMADD231PD 32(R9)(AX*8), Y9, Y5
+	VFMADD231PD (R10)(AX*8), Y8, Y6
+	VFMADD231PD 32(R10)(AX*8), Y9, Y7
+	VMOVUPD (DX)(AX*8), Y10
+	VMOVUPD 32(DX)(AX*8), Y11
+	VFMADD231PD (R11)(AX*8), Y12, Y10
+	VFMADD231PD 32(R11)(AX*8), Y12, Y11
+	VFMADD231PD (R12)(AX*8), Y13, Y10
+	VFMADD231PD 32(R12)(AX*8), Y13, Y11
+	VFMADD231PD (R13)(AX*8), Y14, Y10
+	VFMADD231PD 32(R13)(AX*8), Y14, Y11
+	VFMADD231PD (R14)(AX*8), Y15, Y10
+	VFMADD231PD 32(R14)(AX*8), Y15, Y11
+	VMOVUPD Y10, (DX)(AX*8)
+	VMOVUPD Y11, 32(DX)(AX*8)
+	ADDQ $8, AX
+	JMP  daloop
+
+dadone:
+	MOVQ acc+48(FP), AX
+	VMOVUPD Y0, 0(AX)
+	VMOVUPD Y1, 32(AX)
+	VMOVUPD Y2, 64(AX)
+	VMOVUPD Y3, 96(AX)
+	VMOVUPD Y4, 128(AX)
+	VMOVUPD Y5, 160(AX)
+	VMOVUPD Y6, 192(AX)
+	VMOVUPD Y7, 224(AX)
+	VZEROUPPER
+	RET

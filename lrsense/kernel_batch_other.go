@@ -22,3 +22,7 @@ func dot4x4(acc *[4][32]float64, a *float64, c int, xs *[4]*float64, lo, n int, 
 func axpy4x4(dsts *[4]*float64, a *float64, c, lo, n int, r *[4][4]float64, pf *float64) {
 	panic("lrsense: no assembly kernels")
 }
+
+func dotAxpy4(acc *[32]float64, next, cur []float64, stride int, x, dst []float64, n int, r *[4]float64) {
+	panic("lrsense: no assembly kernels")
+}

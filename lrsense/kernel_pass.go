@@ -249,6 +249,9 @@ func (j *passJob) chunk(q int) {
 	r, x, y := j.r, j.x, j.y
 	st := rm.stride
 	i := lo
+	if j.k.asm && (j.mode == modeFused || j.mode == modeMapped) {
+		i = j.chunkPiped(lo, hi, dst)
+	}
 	for ; i+4 <= hi; i += 4 {
 		blk := rm.block(i)
 		var rr [4]float64
@@ -302,6 +305,61 @@ func (j *passJob) chunk(q int) {
 		}
 		if j.mode != modeApply {
 			axpy1(dst, row, ri)
+		}
+	}
+}
+
+// chunkPiped is the fused (or mapped) pass over the blocks of four rows of
+// rows lo…hi−1 with the assembly kernels, software-pipelined: the dot
+// products of each block are taken in the same loop (dotAxpy4) as the
+// adjoint update of the block before, so that the pass streams rows from
+// memory all the time instead of stopping for each update. Every row gets
+// the FMAs of dot4Asm and every entry of dst those of axpy4Asm, in the
+// same order, as in the plain loop of chunk. It returns the first row it
+// did not cover.
+func (j *passJob) chunkPiped(lo, hi int, dst []float64) int {
+	rm := j.rm
+	c, st := rm.c, rm.stride
+	n8 := c &^ 7
+	if n8 == 0 || hi-lo < 8 {
+		return lo
+	}
+	var acc [32]float64
+	var cur, next [4]float64
+	blk := rm.block(lo)
+	dot4Acc(&acc, blk, st, 0, n8, j.x)
+	dot4Finish(&cur, &acc, blk, st, n8, j.x)
+	j.residual4(&cur, lo)
+	i := lo
+	for ; i+8 <= hi; i += 4 {
+		blk, nblk := rm.block(i), rm.block(i+4)
+		acc = [32]float64{}
+		dotAxpy4(&acc, nblk, blk, st, j.x, dst, n8, &cur)
+		if n8 < c {
+			axpy4Stride(dst, blk, st, n8, c, &cur)
+		}
+		dot4Finish(&next, &acc, nblk, st, n8, j.x)
+		j.residual4(&next, i+4)
+		cur = next
+	}
+	j.k.axpy4(dst, rm.block(i), st, &cur)
+	return i + 4
+}
+
+// residual4 turns the dot products rr of rows i…i+3 into their residuals
+// (stored in r) and, in modeMapped, into f of them (stored in s): what
+// the rows are multiplied by in the adjoint.
+func (j *passJob) residual4(rr *[4]float64, i int) {
+	y := j.y[i : i+4]
+	rr[0] -= y[0]
+	rr[1] -= y[1]
+	rr[2] -= y[2]
+	rr[3] -= y[3]
+	copy(j.r[i:i+4], rr[:])
+	if j.mode == modeMapped {
+		for t := range rr {
+			rr[t] = j.f(rr[t])
+			j.s[i+t] = rr[t]
 		}
 	}
 }
