@@ -19,20 +19,26 @@ type batchItem struct {
 	parts         [][]float64
 }
 
-// finish4 turns the dot products rr of rows i…i+3 with it.x into the
-// residuals r = rr − y (kept in it.r) and, for a mapped pass, into f(r)
-// (kept in it.s): the multipliers of those rows in the adjoint.
+// finish4 turns the dot products rr of rows i…i+3 with it.x into their
+// residuals and multipliers (see residual4).
 func (it *batchItem) finish4(rr *[4]float64, i int) {
-	y := it.y[i : i+4]
+	residual4(rr, i, it.y, it.r, it.s, it.f)
+}
+
+// residual4 turns the dot products rr of rows i…i+3 into the residuals
+// rr − y (stored in r) and, when f is not nil, into f of them (stored in
+// s): what the rows are multiplied by in the adjoint. r and s may alias y.
+func residual4(rr *[4]float64, i int, y, r, s []float64, f func(float64) float64) {
+	y = y[i : i+4]
 	rr[0] -= y[0]
 	rr[1] -= y[1]
 	rr[2] -= y[2]
 	rr[3] -= y[3]
-	copy(it.r[i:i+4], rr[:])
-	if it.f != nil {
+	copy(r[i:i+4], rr[:])
+	if f != nil {
 		for t := range rr {
-			rr[t] = it.f(rr[t])
-			it.s[i+t] = rr[t]
+			rr[t] = f(rr[t])
+			s[i+t] = rr[t]
 		}
 	}
 }
@@ -149,17 +155,29 @@ func (j *passJob) blocksTiled(lo, hi int, dsts *[passBatchMax][]float64) int {
 	quads := min(max(passBatchQuads, 1), passBatchMaxQuads)
 	var w batchAccs
 	var pf prefetcher
+	// Prefetch only while the rows of two groups and every iterate's x and
+	// g fit in the L2 cache; beyond, the prefetched rows would push out
+	// the vectors the group works on.
+	on := 8*j.rm.stride*(8*quads+2*len(j.batch)) <= passBatchL2
 	i := lo
 	for ; i+4*quads <= hi; i += 4 * quads {
-		pf.rows = j.rm.rows(i+4*quads, min(hi, i+8*quads))
+		if on {
+			pf.rows = j.rm.rows(i+4*quads, min(hi, i+8*quads))
+		}
 		j.quadsTiled(&w, &pf, i, quads, dsts)
 	}
 	for ; i+4 <= hi; i += 4 {
-		pf.rows = j.rm.rows(i+4, min(hi, i+8))
+		if on {
+			pf.rows = j.rm.rows(i+4, min(hi, i+8))
+		}
 		j.quadsTiled(&w, &pf, i, 1, dsts)
 	}
 	return i
 }
+
+// passBatchL2 is the part of a core's L2 cache (2 MB where this was tuned)
+// the batched pass may fill with rows and vectors when it prefetches.
+const passBatchL2 = 3 << 19
 
 // prefetcher hands the AVX-512 kernels of quadsTiled the rows the pass
 // reads after the current ones, a kernel call's worth at a time, so that

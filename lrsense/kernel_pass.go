@@ -268,22 +268,9 @@ func (j *passJob) chunk(q int) {
 		case modeAdjoint:
 			copy(rr[:], r[i:i+4])
 			j.k.axpy4(dst, blk, st, &rr)
-		case modeFused:
+		default: // modeFused, modeMapped
 			j.k.dot4(&rr, blk, st, x)
-			rr[0] -= y[i]
-			rr[1] -= y[i+1]
-			rr[2] -= y[i+2]
-			rr[3] -= y[i+3]
-			copy(r[i:i+4], rr[:])
-			j.k.axpy4(dst, blk, st, &rr)
-		case modeMapped:
-			j.k.dot4(&rr, blk, st, x)
-			for t := range rr {
-				rr[t] -= y[i+t]
-				r[i+t] = rr[t]
-				rr[t] = j.f(rr[t])
-				j.s[i+t] = rr[t]
-			}
+			j.finish4(&rr, i)
 			j.k.axpy4(dst, blk, st, &rr)
 		}
 	}
@@ -329,7 +316,7 @@ func (j *passJob) chunkPiped(lo, hi int, dst []float64) int {
 	blk := rm.block(lo)
 	dot4Acc(&acc, blk, st, 0, n8, j.x)
 	dot4Finish(&cur, &acc, blk, st, n8, j.x)
-	j.residual4(&cur, lo)
+	j.finish4(&cur, lo)
 	i := lo
 	for ; i+8 <= hi; i += 4 {
 		blk, nblk := rm.block(i), rm.block(i+4)
@@ -339,29 +326,21 @@ func (j *passJob) chunkPiped(lo, hi int, dst []float64) int {
 			axpy4Stride(dst, blk, st, n8, c, &cur)
 		}
 		dot4Finish(&next, &acc, nblk, st, n8, j.x)
-		j.residual4(&next, i+4)
+		j.finish4(&next, i+4)
 		cur = next
 	}
 	j.k.axpy4(dst, rm.block(i), st, &cur)
 	return i + 4
 }
 
-// residual4 turns the dot products rr of rows i…i+3 into their residuals
-// (stored in r) and, in modeMapped, into f of them (stored in s): what
-// the rows are multiplied by in the adjoint.
-func (j *passJob) residual4(rr *[4]float64, i int) {
-	y := j.y[i : i+4]
-	rr[0] -= y[0]
-	rr[1] -= y[1]
-	rr[2] -= y[2]
-	rr[3] -= y[3]
-	copy(j.r[i:i+4], rr[:])
-	if j.mode == modeMapped {
-		for t := range rr {
-			rr[t] = j.f(rr[t])
-			j.s[i+t] = rr[t]
-		}
+// finish4 is batchItem.finish4 for the single pass: f is used only in
+// modeMapped.
+func (j *passJob) finish4(rr *[4]float64, i int) {
+	f := j.f
+	if j.mode != modeMapped {
+		f = nil
 	}
+	residual4(rr, i, j.y, j.r, j.s, f)
 }
 
 // reduce adds the chunk sums into g for columns of task t, in chunk order.
