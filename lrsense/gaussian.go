@@ -100,41 +100,7 @@ func (g *gaussianOp) pass(k kernels, mode passMode, dst *mat.Dense, r *mat.VecDe
 
 // passMap is pass with the s and f of modeMapped.
 func (g *gaussianOp) passMap(k kernels, mode passMode, dst *mat.Dense, r, s *mat.VecDense, x mat.Matrix, y mat.Vector, f func(float64) float64) {
-	rm := g.rows
-	w := rm.getWork()
-	defer rm.putWork(w)
-	var xs, ys, rs, gs []float64
-	var yInBuf bool
-	if x != nil {
-		// x is copied, so that dst may share its storage.
-		xs = grow(&w.x, rm.c)
-		g.packX(xs, x)
-	}
-	if y != nil {
-		ys, yInBuf = vecCopy(&w.y, y)
-	}
-	if mode == modeAdjoint {
-		rs = ys
-	} else {
-		rs = vecDest(&w.y, r, yInBuf)
-	}
-	if dst != nil {
-		gs = denseDest(&w.g, dst)
-	}
-	var ss []float64
-	if s != nil {
-		ss = vecDest(&w.s, s, false)
-	}
-	rm.pass(w, k, mode, gs, rs, ss, xs, ys, f)
-	if dst != nil {
-		denseStore(dst, gs)
-	}
-	if r != nil {
-		vecStore(r, rs)
-	}
-	if s != nil {
-		vecStore(s, ss)
-	}
+	rowPass(g, k, mode, dst, r, s, x, y, f)
 }
 
 // checkedPass is the body of the public methods of gaussianOp and
@@ -197,27 +163,6 @@ func vecStore(r *mat.VecDense, s []float64) {
 	}
 	for i, v := range s {
 		r.SetVec(i, v)
-	}
-}
-
-// denseDest returns where to write the entries of dst in row-major order:
-// its own storage when contiguous, else *buf (denseStore copies back).
-func denseDest(buf *[]float64, dst *mat.Dense) []float64 {
-	r, c := dst.Dims()
-	if raw := dst.RawMatrix(); raw.Stride == c {
-		return raw.Data[:r*c]
-	}
-	return grow(buf, r*c)
-}
-
-// denseStore copies s into dst unless s is dst's storage.
-func denseStore(dst *mat.Dense, s []float64) {
-	r, c := dst.Dims()
-	if raw := dst.RawMatrix(); raw.Stride == c {
-		return
-	}
-	for i := 0; i < r; i++ {
-		copy(dst.RawRowView(i), s[i*c:(i+1)*c])
 	}
 }
 
@@ -342,13 +287,21 @@ func (o *symGaussianOp) pass(k kernels, mode passMode, dst *mat.Dense, r *mat.Ve
 
 // passMap is pass with the s and f of modeMapped.
 func (o *symGaussianOp) passMap(k kernels, mode passMode, dst *mat.Dense, r, s *mat.VecDense, x mat.Matrix, y mat.Vector, f func(float64) float64) {
-	rm := o.rows
+	rowPass(o, k, mode, dst, r, s, x, y, f)
+}
+
+// rowPass makes a pass of a dense operator with kernels k: it packs x into
+// the operator's row-vector form, runs the pass over its rows and unpacks
+// g into dst. x, y and the results go through a workspace, so dst may
+// share x's storage and r may alias y.
+func rowPass(op batchOp, k kernels, mode passMode, dst *mat.Dense, r, s *mat.VecDense, x mat.Matrix, y mat.Vector, f func(float64) float64) {
+	rm := op.rowMat()
 	w := rm.getWork()
 	defer rm.putWork(w)
 	var xs, ys, rs, gs []float64
 	if x != nil {
 		xs = grow(&w.x, rm.c)
-		o.packX(xs, x)
+		op.packX(xs, x)
 	}
 	var yInBuf bool
 	if y != nil {
@@ -368,7 +321,7 @@ func (o *symGaussianOp) passMap(k kernels, mode passMode, dst *mat.Dense, r, s *
 	}
 	rm.pass(w, k, mode, gs, rs, ss, xs, ys, f)
 	if dst != nil {
-		o.unpackG(dst, gs)
+		op.unpackG(dst, gs)
 	}
 	if r != nil {
 		vecStore(r, rs)

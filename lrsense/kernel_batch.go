@@ -146,7 +146,7 @@ const passBatchMaxQuads = 4
 // one at a time), in column tiles: for those rows, the dot products of all
 // iterates tile by tile (dot4Acc, or dot4x4 for four iterates at a time
 // with AVX-512; then dot4Finish), then their adjoint updates tile by tile,
-// block after block in row order (axpy4Stride, or axpy4x4). Each iterate
+// block after block in row order (axpy4, or axpy4x4). Each iterate
 // gets the floating-point operations of dot4Asm and axpy4Asm on the whole
 // rows, in the same order: a row's dot product depends on that row alone,
 // and each entry of g gets its FMAs in row order. It returns the first row
@@ -266,13 +266,13 @@ func (j *passJob) quadsTiled(w *batchAccs, pf *prefetcher, i, nq int, dsts *[pas
 		for b := range 4 * ng {
 			if w8 < te {
 				for q := range nq {
-					axpy4Stride(dsts[b], blks[q], st, w8, te, &w.rr[q][b])
+					j.k.axpy4(dsts[b][w8:te], blks[q][w8:], st, &w.rr[q][b])
 				}
 			}
 		}
 		for b := 4 * ng; b < nb; b++ {
 			for q := range nq {
-				axpy4Stride(dsts[b], blks[q], st, t, te, &w.rr[q][b])
+				j.k.axpy4(dsts[b][t:te], blks[q][t:], st, &w.rr[q][b])
 			}
 		}
 	}

@@ -9,9 +9,6 @@ import (
 //go:noescape
 func dot4AccAVXAsm(a *float64, stride int, x *float64, n int, acc *[32]float64)
 
-//go:noescape
-func axpy4StrideAVXAsm(dst, a *float64, n, stride int, r *[4]float64)
-
 // dot4Acc continues dot4Asm's main loop over columns lo…hi−1 (hi − lo a
 // positive multiple of 8) of the block blk of four rows stride apart, with
 // the accumulators in acc.
@@ -21,18 +18,10 @@ func dot4Acc(acc *[32]float64, blk []float64, stride, lo, hi int, x []float64) {
 	dot4AccAVXAsm(&blk[lo], stride, &x[lo], hi-lo, acc)
 }
 
-// axpy4Stride is axpy4Asm on columns lo…hi−1 (hi > lo) of the block blk
-// of four rows stride apart.
-func axpy4Stride(dst []float64, blk []float64, stride, lo, hi int, r *[4]float64) {
-	_ = blk[3*stride+hi-1]
-	_ = dst[hi-1]
-	axpy4StrideAVXAsm(&dst[lo], &blk[lo], hi-lo, stride, r)
-}
-
 //go:noescape
 func dotAxpy4AVXAsm(an, ac *float64, stride int, x, dst *float64, n int, acc *[32]float64, r *[4]float64)
 
-// dotAxpy4 is dot4Acc on columns 0…n−1 of the block next and axpy4Stride
+// dotAxpy4 is dot4Acc on columns 0…n−1 of the block next and axpy4Asm
 // on the same columns of the block cur, in one loop (n a positive multiple
 // of 8; both blocks' rows stride apart).
 func dotAxpy4(acc *[32]float64, next, cur []float64, stride int, x, dst []float64, n int, r *[4]float64) {
@@ -62,7 +51,7 @@ func dot4x4(acc *[4][32]float64, a *float64, stride int, xs *[4]*float64, lo, n 
 	dot4x4AVX512Asm((*float64)(unsafe.Add(unsafe.Pointer(a), 8*lo)), stride, xs, lo, n, acc, pf)
 }
 
-// axpy4x4 is axpy4Stride for four iterates at once (AVX-512), on columns
+// axpy4x4 is axpy4Asm for four iterates at once (AVX-512), on columns
 // lo…lo+n−1 (n a positive multiple of 8) of dsts; bounds and pf as in
 // dot4x4.
 func axpy4x4(dsts *[4]*float64, a *float64, stride, lo, n int, r *[4][4]float64, pf *float64) {

@@ -55,76 +55,6 @@ accdone:
 	VZEROUPPER
 	RET
 
-// func axpy4StrideAVXAsm(dst, a *float64, n, stride int, r *[4]float64)
-//
-// axpy4AVXAsm on n elements of four rows a, a+stride, a+2·stride,
-// a+3·stride: every element gets the same chain of FMAs, so a row can be
-// taken in column tiles.
-TEXT ·axpy4StrideAVXAsm(SB), NOSPLIT, $0-40
-	MOVQ dst+0(FP), DI
-	MOVQ a+8(FP), SI
-	MOVQ n+16(FP), CX
-	MOVQ stride+24(FP), BX
-	MOVQ r+32(FP), DX
-	SHLQ $3, BX
-	LEAQ (SI)(BX*1), R8
-	LEAQ (R8)(BX*1), R9
-	LEAQ (R9)(BX*1), R10
-	VBROADCASTSD 0(DX), Y12
-	VBROADCASTSD 8(DX), Y13
-	VBROADCASTSD 16(DX), Y14
-	VBROADCASTSD 24(DX), Y15
-	XORQ AX, AX
-	MOVQ CX, R11
-	ANDQ $-8, R11
-
-sloop8:
-	CMPQ AX, R11
-	JGE  stail4
-	VMOVUPD (DI)(AX*8), Y0
-	VMOVUPD 32(DI)(AX*8), Y1
-	VFMADD231PD (SI)(AX*8), Y12, Y0
-	VFMADD231PD 32(SI)(AX*8), Y12, Y1
-	VFMADD231PD (R8)(AX*8), Y13, Y0
-	VFMADD231PD 32(R8)(AX*8), Y13, Y1
-	VFMADD231PD (R9)(AX*8), Y14, Y0
-	VFMADD231PD 32(R9)(AX*8), Y14, Y1
-	VFMADD231PD (R10)(AX*8), Y15, Y0
-	VFMADD231PD 32(R10)(AX*8), Y15, Y1
-	VMOVUPD Y0, (DI)(AX*8)
-	VMOVUPD Y1, 32(DI)(AX*8)
-	ADDQ $8, AX
-	JMP  sloop8
-
-stail4:
-	MOVQ CX, R11
-	SUBQ AX, R11
-	CMPQ R11, $4
-	JLT  sscalar
-	VMOVUPD (DI)(AX*8), Y0
-	VFMADD231PD (SI)(AX*8), Y12, Y0
-	VFMADD231PD (R8)(AX*8), Y13, Y0
-	VFMADD231PD (R9)(AX*8), Y14, Y0
-	VFMADD231PD (R10)(AX*8), Y15, Y0
-	VMOVUPD Y0, (DI)(AX*8)
-	ADDQ $4, AX
-
-sscalar:
-	CMPQ AX, CX
-	JGE  sdone
-	VMOVSD (DI)(AX*8), X0
-	VFMADD231SD (SI)(AX*8), X12, X0
-	VFMADD231SD (R8)(AX*8), X13, X0
-	VFMADD231SD (R9)(AX*8), X14, X0
-	VFMADD231SD (R10)(AX*8), X15, X0
-	VMOVSD X0, (DI)(AX*8)
-	INCQ AX
-	JMP  sscalar
-
-sdone:
-	VZEROUPPER
-	RET
-
 // func dot4x4AVX512Asm(a *float64, stride int, xs *[4]*float64, lo, n int, acc *[4][32]float64, pf *float64)
 //
 // dot4AccAVXAsm for four iterates at once, on the iterates' elements
@@ -228,7 +158,7 @@ d44done:
 
 // func axpy4x4AVX512Asm(dsts *[4]*float64, lo int, a *float64, n, stride int, r *[4][4]float64, pf *float64)
 //
-// axpy4StrideAVXAsm for four iterates at once, on the elements lo…lo+n−1
+// axpy4AVXAsm for four iterates at once, on the elements lo…lo+n−1
 // of the dsts (a is already at column lo), with 8-wide vectors: every
 // element of dst i gets fma(r[i][3], a3, fma(r[i][2], a2, fma(r[i][1], a1,
 // fma(r[i][0], a0, dst)))), the chain of axpy4AVXAsm. n is a multiple of 8.
@@ -316,7 +246,7 @@ a44done:
 // One loop over n elements (n a multiple of 8) doing two things: it
 // continues dot4AccAVXAsm for the block of four rows at an (stride
 // apart) against x, with the accumulators in acc, and it is
-// axpy4StrideAVXAsm of the block at ac with multipliers r into dst. The
+// axpy4AVXAsm of the block at ac with multipliers r into dst. The
 // single fused pass (kernel_pass.go) takes the dot products of a block
 // while it adds the previous block into g, so that it reads memory
 // (the next block) all the while it works on the block already in cache.

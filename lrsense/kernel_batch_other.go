@@ -9,10 +9,6 @@ func dot4Acc(acc *[32]float64, blk []float64, c, lo, hi int, x []float64) {
 	panic("lrsense: no assembly kernels")
 }
 
-func axpy4Stride(dst []float64, blk []float64, c, lo, hi int, r *[4]float64) {
-	panic("lrsense: no assembly kernels")
-}
-
 var hasAVX512 = false
 
 func dot4x4(acc *[4][32]float64, a *float64, c int, xs *[4]*float64, lo, n int, pf *float64) {

@@ -323,7 +323,7 @@ func (j *passJob) chunkPiped(lo, hi int, dst []float64) int {
 		acc = [32]float64{}
 		dotAxpy4(&acc, nblk, blk, st, j.x, dst, n8, &cur)
 		if n8 < c {
-			axpy4Stride(dst, blk, st, n8, c, &cur)
+			j.k.axpy4(dst[n8:c], blk[n8:], st, &cur)
 		}
 		dot4Finish(&next, &acc, nblk, st, n8, j.x)
 		j.finish4(&next, i+4)
