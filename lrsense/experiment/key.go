@@ -96,6 +96,27 @@ func (e *keyEncoder) value(v reflect.Value, depth int) error {
 	}
 	e.str(v.Type().String())
 	switch v.Kind() {
+	case reflect.Slice, reflect.Map, reflect.Pointer, reflect.Interface:
+		if v.IsNil() {
+			e.str("nil")
+			return nil
+		}
+	}
+	// A slice, map or pointer is on the path until its elements are
+	// encoded: meeting it again below is a cycle.
+	switch v.Kind() {
+	case reflect.Slice, reflect.Map, reflect.Pointer:
+		n := 0
+		if v.Kind() == reflect.Slice {
+			n = v.Len()
+		}
+		k, err := e.enter(v, n)
+		if err != nil {
+			return err
+		}
+		defer delete(e.onPath, k)
+	}
+	switch v.Kind() {
 	case reflect.Bool:
 		if v.Bool() {
 			e.u64(1)
@@ -121,30 +142,13 @@ func (e *keyEncoder) value(v reflect.Value, depth int) error {
 			}
 		}
 	case reflect.Slice:
-		if v.IsNil() {
-			e.str("nil")
-			return nil
-		}
 		e.u64(uint64(v.Len()))
-		k, err := e.enter(v, v.Len())
-		if err != nil {
-			return err
-		}
 		for i := range v.Len() {
 			if err := e.value(v.Index(i), depth+1); err != nil {
 				return err
 			}
 		}
-		delete(e.onPath, k)
 	case reflect.Map:
-		if v.IsNil() {
-			e.str("nil")
-			return nil
-		}
-		k, err := e.enter(v, 0)
-		if err != nil {
-			return err
-		}
 		// Each (key, value) pair is encoded on its own and the pairs are
 		// sorted; MapRange (unlike MapIndex) also reaches NaN keys.
 		var pairs [][]byte
@@ -165,25 +169,7 @@ func (e *keyEncoder) value(v reflect.Value, depth int) error {
 			e.u64(uint64(len(p)))
 			e.buf.Write(p)
 		}
-		delete(e.onPath, k)
-	case reflect.Pointer:
-		if v.IsNil() {
-			e.str("nil")
-			return nil
-		}
-		k, err := e.enter(v, 0)
-		if err != nil {
-			return err
-		}
-		if err := e.value(v.Elem(), depth+1); err != nil {
-			return err
-		}
-		delete(e.onPath, k)
-	case reflect.Interface:
-		if v.IsNil() {
-			e.str("nil")
-			return nil
-		}
+	case reflect.Pointer, reflect.Interface:
 		return e.value(v.Elem(), depth+1)
 	case reflect.Struct:
 		t := v.Type()
