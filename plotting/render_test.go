@@ -66,16 +66,20 @@ func rasters(t *testing.T, f *Figure) []raster {
 	return out
 }
 
+// chromiumBin returns the path of a Chromium (or Chrome) binary, or "".
+func chromiumBin() string {
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
 // chromiumSVG rasterizes the figure's SVG with headless Chromium.
 func chromiumSVG(t *testing.T, f *Figure, w, h vg.Length) (image.Image, bool) {
 	t.Helper()
-	bin := ""
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			bin = p
-			break
-		}
-	}
+	bin := chromiumBin()
 	if bin == "" {
 		t.Log("chromium not installed (apt-get install -y chromium): SVG not rasterized")
 		return nil, false
@@ -374,13 +378,7 @@ func TestRowLayoutNoOverlap(t *testing.T) {
 // reports false when Chromium is missing.
 func chromiumHTML(t *testing.T, html string, pw, ph int) (image.Image, bool) {
 	t.Helper()
-	bin := ""
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			bin = p
-			break
-		}
-	}
+	bin := chromiumBin()
 	if bin == "" {
 		return nil, false
 	}
