@@ -169,29 +169,28 @@ func asymStart(t *testing.T, alpha float64, src rand.Source) Factors {
 // statuses and iteration counts bit for bit.
 func TestSolveAllBitIdentical(t *testing.T) {
 	var mk []func(t *testing.T) (string, []Run)
-	sym := func(name string, methods func() []Method) func(t *testing.T) (string, []Run) {
+	// group builds a group of runs on the symmetric (or asymmetric) test
+	// problem, one per method, with varied α and iteration limits.
+	group := func(name string, symmetric bool, methods func() []Method) func(t *testing.T) (string, []Run) {
 		return func(t *testing.T) (string, []Run) {
-			p := lockProblem(t, true, 21)
-			src := NewSource(4)
+			seed, src, start := uint64(22), NewSource(5), asymStart
+			if symmetric {
+				seed, src, start = 21, NewSource(4), symStart
+			}
+			p := lockProblem(t, symmetric, seed)
 			var runs []Run
 			for i, m := range methods() {
-				runs = append(runs, Run{Problem: p, Method: m, X0: symStart(t, []float64{1e-3, 1e-2, 0.1}[i%3], src),
+				runs = append(runs, Run{Problem: p, Method: m, X0: start(t, []float64{1e-3, 1e-2, 0.1}[i%3], src),
 					Settings: &Settings{MaxIterations: 60 + 25*i, RelErrTol: 1e-2}})
 			}
 			return name, runs
 		}
 	}
+	sym := func(name string, methods func() []Method) func(t *testing.T) (string, []Run) {
+		return group(name, true, methods)
+	}
 	asym := func(name string, methods func() []Method) func(t *testing.T) (string, []Run) {
-		return func(t *testing.T) (string, []Run) {
-			p := lockProblem(t, false, 22)
-			src := NewSource(5)
-			var runs []Run
-			for i, m := range methods() {
-				runs = append(runs, Run{Problem: p, Method: m, X0: asymStart(t, []float64{1e-3, 1e-2, 0.1}[i%3], src),
-					Settings: &Settings{MaxIterations: 60 + 25*i, RelErrTol: 1e-2}})
-			}
-			return name, runs
-		}
+		return group(name, false, methods)
 	}
 	mk = append(mk,
 		sym("sym GD", func() []Method { return []Method{&GD{Eta: 0.2}, &GD{Eta: 0.3}, &GD{Eta: 0.25}, &GD{Eta: 0.1}} }),
