@@ -1,8 +1,6 @@
 package lrsense
 
 import (
-	"unsafe"
-
 	"errors"
 	"fmt"
 	"iter"
@@ -240,13 +238,11 @@ type batchWork struct {
 func (w *batchWork) carve(rm *rowMatrix, nb int) {
 	S := (rm.c+511)&^511 + 64
 	nv := 1 + rm.nchunk // x, g, then the nchunk−1 chunk sums
-	need := nv*nb*S + 7
-	if len(w.vecs) < need {
-		w.vecs = make([]float64, need)
+	if need := nv * nb * S; len(w.vecs) < need {
+		w.vecs = alignedFloats(need)
 	}
-	off := int(-uintptr(unsafe.Pointer(&w.vecs[0])) / 8 & 7)
 	vec := func(v, b int) []float64 {
-		lo := off + (v*nb+b)*S
+		lo := (v*nb + b) * S
 		return w.vecs[lo : lo+rm.c : lo+rm.c]
 	}
 	for b := 0; b < nb; b++ {
@@ -308,7 +304,7 @@ func batchPass(op batchOp, k kernels, reqs []*passRequest, w *batchWork) {
 		if q.s != nil {
 			vecStore(q.s, it.s)
 		}
-		*it = batchItem{x: it.x, g: it.g, parts: it.parts}
+		*it = batchItem{} // carve lays out x, g and parts again
 	}
 }
 

@@ -263,8 +263,8 @@ func (j *passJob) quadsTiled(w *batchAccs, pf *prefetcher, i, nq int, dsts *[pas
 				}
 			}
 		}
-		for b := range 4 * ng {
-			if w8 < te {
+		if w8 < te {
+			for b := range 4 * ng {
 				for q := range nq {
 					j.k.axpy4(dsts[b][w8:te], blks[q][w8:], st, &w.rr[q][b])
 				}

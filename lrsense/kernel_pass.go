@@ -54,9 +54,15 @@ func newRowMatrix(m, c int) *rowMatrix {
 	rows := (m + n - 1) / n
 	rows = (rows + 3) &^ 3
 	stride := (c + 7) &^ 7
-	buf := make([]float64, m*stride+7)
+	return &rowMatrix{m: m, c: c, stride: stride, a: alignedFloats(m * stride), chunk: rows, nchunk: (m + rows - 1) / rows}
+}
+
+// alignedFloats returns n zeros starting on a 64-byte (cache-line)
+// boundary.
+func alignedFloats(n int) []float64 {
+	buf := make([]float64, n+7)
 	off := int(-uintptr(unsafe.Pointer(&buf[0])) / 8 & 7)
-	return &rowMatrix{m: m, c: c, stride: stride, a: buf[off : off+m*stride], chunk: rows, nchunk: (m + rows - 1) / rows}
+	return buf[off : off+n : off+n]
 }
 
 // row returns row i.
