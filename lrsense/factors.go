@@ -67,11 +67,28 @@ func mulTo(dst, a *mat.Dense, ta bool, b *mat.Dense, tb bool) {
 		panic("lrsense: product destination is an operand")
 	}
 	prepDense(dst, ar, bc)
-	// Tiles of at most gemmTile×gemmTile of dst: gonum's Dgemm multiplies a
-	// product that small serially, where a larger one (X = L·Rᵀ at n ≥ 128)
-	// would start goroutines and allocate on every call. Each entry is still
-	// summed in the same order.
 	am, bm, dm := a.RawMatrix(), b.RawMatrix(), dst.RawMatrix()
+	if !ta && tb && ac <= mulABtMaxK {
+		mulABt(dm, am, bm)
+		return
+	}
+	gemmTiled(dm, am, ta, bm, tb)
+}
+
+// gemmTiled stores op(a)·op(b) in dst with gonum's Dgemm, in tiles of at
+// most gemmTile×gemmTile of dst: Dgemm multiplies a product that small
+// serially, where a larger one (X = L·Rᵀ at n ≥ 128) would start
+// goroutines and allocate on every call. Each entry is still summed in the
+// same order.
+func gemmTiled(dm, am blas64.General, ta bool, bm blas64.General, tb bool) {
+	ar := am.Rows
+	if ta {
+		ar = am.Cols
+	}
+	bc := bm.Cols
+	if tb {
+		bc = bm.Rows
+	}
 	for i := 0; i < ar; i += gemmTile {
 		h := min(gemmTile, ar-i)
 		as := rowsOf(am, ta, i, h)
@@ -82,6 +99,63 @@ func mulTo(dst, a *mat.Dense, ta bool, b *mat.Dense, tb bool) {
 			blas64.Gemm(transFlag(ta), transFlag(tb), 1, as, bs, 0, ds)
 		}
 	}
+}
+
+// mulABtMaxK is the largest inner dimension of the products a·bᵀ that
+// mulABt makes (its transposed slice of b lives on the stack).
+const mulABtMaxK = 256
+
+// mulABt stores a·bᵀ in c (a m×k, b n×k, c m×n; k ≤ mulABtMaxK), each
+// entry summed in the order of gonum's Dgemm, which sums it with
+// f64.DotUnitary (SSE2, no FMA) and adds it to a cleared c: dotLanes4. So
+// it is bit-identical to the Gemm call it replaces, where it is many times
+// faster on the thin products of the iteration (X = L·Rᵀ at r′ = 10 calls
+// DotUnitary once per entry). With the assembly kernels it sums eight
+// columns of c at a time (mulABt8).
+func mulABt(c, a, b blas64.General) {
+	k, m := a.Cols, a.Rows
+	if m == 0 || b.Rows == 0 {
+		return
+	}
+	j := 0
+	if fastKernels.asm && k > 0 {
+		var bt [8 * mulABtMaxK]float64
+		for ; j+8 <= b.Rows; j += 8 {
+			for t := 0; t < 8; t++ {
+				row := b.Data[(j+t)*b.Stride : (j+t)*b.Stride+k]
+				for l, v := range row {
+					bt[8*l+t] = v
+				}
+			}
+			mulABt8(c, a, bt[:8*k], j)
+		}
+	}
+	for ; j < b.Rows; j++ {
+		bj := b.Data[j*b.Stride : j*b.Stride+k]
+		for i := 0; i < m; i++ {
+			c.Data[i*c.Stride+j] = 0 + dotLanes4(a.Data[i*a.Stride:i*a.Stride+k], bj)
+		}
+	}
+}
+
+// dotLanes4 is x·y summed as gonum's f64.DotUnitary sums it on amd64: four
+// lanes by index mod 4 over the first len(x) &^ 3 entries, the rest into
+// lane 0, then (s0+s2)+(s1+s3); each product rounded before it is added
+// (the conversions keep the compiler from fusing them).
+func dotLanes4(x, y []float64) float64 {
+	y = y[:len(x)]
+	var s0, s1, s2, s3 float64
+	i := 0
+	for ; i+4 <= len(x); i += 4 {
+		s0 += float64(x[i] * y[i])
+		s1 += float64(x[i+1] * y[i+1])
+		s2 += float64(x[i+2] * y[i+2])
+		s3 += float64(x[i+3] * y[i+3])
+	}
+	for ; i < len(x); i++ {
+		s0 += float64(x[i] * y[i])
+	}
+	return (s0 + s2) + (s1 + s3)
 }
 
 // gemmTile is gonum's Dgemm block size.

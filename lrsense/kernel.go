@@ -41,6 +41,20 @@ func (k kernels) axpy4(dst, a []float64, stride int, r *[4]float64) {
 	axpy4Go(dst, a, stride, r)
 }
 
+// add adds src to dst entrywise (the sums of the chunk sums of g). Each
+// entry gets the one addition either way, so both kernels give the same
+// bits.
+func (k kernels) add(dst, src []float64) {
+	src = src[:len(dst)]
+	if k.asm && len(dst) > 0 {
+		addAVXAsm(&dst[0], &src[0], len(dst))
+		return
+	}
+	for i := range dst {
+		dst[i] += src[i]
+	}
+}
+
 // goKernels are the pure-Go reference kernels.
 var goKernels = kernels{name: "go"}
 

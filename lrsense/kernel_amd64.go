@@ -4,6 +4,7 @@ import (
 	"os"
 
 	"golang.org/x/sys/cpu"
+	"gonum.org/v1/gonum/blas/blas64"
 )
 
 // avxKernels use AVX2 and FMA (kernel_amd64.s).
@@ -55,3 +56,19 @@ func axpy4Asm(dst, a []float64, stride int, r *[4]float64) {
 	_ = a[3*stride+n-1]
 	axpy4AVXAsm(&dst[0], &a[0], n, stride, r)
 }
+
+//go:noescape
+func mulABt8AVXAsm(a *float64, lda, m, k int, bt *float64, c *float64, ldc int)
+
+// mulABt8 stores columns j…j+7 of a·bᵀ in c (see mulABt), bt holding
+// those rows of b transposed.
+func mulABt8(c, a blas64.General, bt []float64, j int) {
+	k := a.Cols
+	_ = a.Data[(a.Rows-1)*a.Stride+k-1]
+	_ = bt[8*k-1]
+	_ = c.Data[(a.Rows-1)*c.Stride+j+7]
+	mulABt8AVXAsm(&a.Data[0], a.Stride, a.Rows, k, &bt[0], &c.Data[j], c.Stride)
+}
+
+//go:noescape
+func addAVXAsm(dst, src *float64, n int)

@@ -166,3 +166,155 @@ ascalar:
 adone:
 	VZEROUPPER
 	RET
+
+// func mulABt8AVXAsm(a *float64, lda, m, k int, bt *float64, c *float64, ldc int)
+//
+// Columns j…j+7 of c = a·bᵀ for the m rows of a (k columns, lda apart),
+// where bt holds those eight rows of b transposed (bt[8l+t] = b[j+t][l]).
+// Each entry is summed as gonum's f64.DotUnitary sums a dot product
+// (SSE2, no FMA): the product of column l goes into lane l mod 4 for the
+// first k &^ 3 columns and into lane 0 after; the lanes are added as
+// (s0+s2)+(s1+s3), and the sum is added to zero as Dgemm adds it to a
+// cleared c. Eight entries are summed side by side, one per vector lane, so
+// each gets exactly the operations of the scalar order.
+TEXT ·mulABt8AVXAsm(SB), NOSPLIT, $0-56
+	MOVQ a+0(FP), SI
+	MOVQ lda+8(FP), R9
+	MOVQ m+16(FP), R10
+	MOVQ k+24(FP), CX
+	MOVQ bt+32(FP), BX
+	MOVQ c+40(FP), DI
+	MOVQ ldc+48(FP), R11
+	SHLQ $3, R9
+	SHLQ $3, R11
+	MOVQ CX, R8
+	ANDQ $-4, R8
+
+mrow:
+	TESTQ R10, R10
+	JLE   mdone
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	VXORPD Y4, Y4, Y4
+	VXORPD Y5, Y5, Y5
+	VXORPD Y6, Y6, Y6
+	VXORPD Y7, Y7, Y7
+	XORQ   AX, AX
+	MOVQ   BX, DX
+
+mmain:
+	CMPQ AX, R8
+	JGE  mtail
+	VBROADCASTSD (SI)(AX*8), Y8
+	VMULPD       (DX), Y8, Y9
+	VMULPD       32(DX), Y8, Y10
+	VADDPD       Y9, Y0, Y0
+	VADDPD       Y10, Y1, Y1
+	VBROADCASTSD 8(SI)(AX*8), Y8
+	VMULPD       64(DX), Y8, Y9
+	VMULPD       96(DX), Y8, Y10
+	VADDPD       Y9, Y2, Y2
+	VADDPD       Y10, Y3, Y3
+	VBROADCASTSD 16(SI)(AX*8), Y8
+	VMULPD       128(DX), Y8, Y9
+	VMULPD       160(DX), Y8, Y10
+	VADDPD       Y9, Y4, Y4
+	VADDPD       Y10, Y5, Y5
+	VBROADCASTSD 24(SI)(AX*8), Y8
+	VMULPD       192(DX), Y8, Y9
+	VMULPD       224(DX), Y8, Y10
+	VADDPD       Y9, Y6, Y6
+	VADDPD       Y10, Y7, Y7
+	ADDQ         $4, AX
+	ADDQ         $256, DX
+	JMP          mmain
+
+mtail:
+	CMPQ AX, CX
+	JGE  mfin
+	VBROADCASTSD (SI)(AX*8), Y8
+	VMULPD       (DX), Y8, Y9
+	VMULPD       32(DX), Y8, Y10
+	VADDPD       Y9, Y0, Y0
+	VADDPD       Y10, Y1, Y1
+	INCQ         AX
+	ADDQ         $64, DX
+	JMP          mtail
+
+mfin:
+	VADDPD  Y4, Y0, Y0
+	VADDPD  Y5, Y1, Y1
+	VADDPD  Y6, Y2, Y2
+	VADDPD  Y7, Y3, Y3
+	VADDPD  Y2, Y0, Y0
+	VADDPD  Y3, Y1, Y1
+	VXORPD  Y8, Y8, Y8
+	VADDPD  Y0, Y8, Y0
+	VADDPD  Y1, Y8, Y1
+	VMOVUPD Y0, (DI)
+	VMOVUPD Y1, 32(DI)
+	ADDQ    R9, SI
+	ADDQ    R11, DI
+	DECQ    R10
+	JMP     mrow
+
+mdone:
+	VZEROUPPER
+	RET
+
+// func addAVXAsm(dst, src *float64, n int)
+//
+// dst[i] += src[i] for i < n (n > 0): 16 entries a step, then 4, then one.
+TEXT ·addAVXAsm(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ n+16(FP), CX
+	XORQ AX, AX
+	MOVQ CX, R8
+	ANDQ $-16, R8
+
+add16:
+	CMPQ    AX, R8
+	JGE     add4
+	VMOVUPD (DI)(AX*8), Y0
+	VMOVUPD 32(DI)(AX*8), Y1
+	VMOVUPD 64(DI)(AX*8), Y2
+	VMOVUPD 96(DI)(AX*8), Y3
+	VADDPD  (SI)(AX*8), Y0, Y0
+	VADDPD  32(SI)(AX*8), Y1, Y1
+	VADDPD  64(SI)(AX*8), Y2, Y2
+	VADDPD  96(SI)(AX*8), Y3, Y3
+	VMOVUPD Y0, (DI)(AX*8)
+	VMOVUPD Y1, 32(DI)(AX*8)
+	VMOVUPD Y2, 64(DI)(AX*8)
+	VMOVUPD Y3, 96(DI)(AX*8)
+	ADDQ    $16, AX
+	JMP     add16
+
+add4:
+	MOVQ CX, R8
+	ANDQ $-4, R8
+
+add4loop:
+	CMPQ    AX, R8
+	JGE     add1
+	VMOVUPD (DI)(AX*8), Y0
+	VADDPD  (SI)(AX*8), Y0, Y0
+	VMOVUPD Y0, (DI)(AX*8)
+	ADDQ    $4, AX
+	JMP     add4loop
+
+add1:
+	CMPQ  AX, CX
+	JGE   adddone
+	VMOVSD (DI)(AX*8), X0
+	VADDSD (SI)(AX*8), X0, X0
+	VMOVSD X0, (DI)(AX*8)
+	INCQ  AX
+	JMP   add1
+
+adddone:
+	VZEROUPPER
+	RET

@@ -119,10 +119,7 @@ func (j *passJob) reduceBatch(t int) {
 	hi := min(j.rm.c, lo+passReduceCols)
 	g := it.g[lo:hi]
 	for _, p := range it.parts {
-		p = p[lo:hi]
-		for k := range g {
-			g[k] += p[k]
-		}
+		j.k.add(g, p[lo:hi])
 	}
 }
 

@@ -355,9 +355,6 @@ func (j *passJob) reduce(t int) {
 	hi := min(j.rm.c, lo+passReduceCols)
 	g := j.g[lo:hi]
 	for _, p := range j.parts {
-		p = p[lo:hi]
-		for k := range g {
-			g[k] += p[k]
-		}
+		j.k.add(g, p[lo:hi])
 	}
 }
