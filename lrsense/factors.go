@@ -72,6 +72,10 @@ func mulTo(dst, a *mat.Dense, ta bool, b *mat.Dense, tb bool) {
 		mulABt(dm, am, bm)
 		return
 	}
+	if !tb && bc <= mulNarrowMaxN {
+		mulNarrow(dm, am, ta, bm)
+		return
+	}
 	gemmTiled(dm, am, ta, bm, tb)
 }
 
@@ -156,6 +160,63 @@ func dotLanes4(x, y []float64) float64 {
 		s0 += float64(x[i] * y[i])
 	}
 	return (s0 + s2) + (s1 + s3)
+}
+
+// mulNarrowMaxN is the most columns of b in the products op(a)·b that
+// mulNarrow makes.
+const mulNarrowMaxN = 16
+
+// mulNarrow stores op(a)·b in c (op(a) m×k, b k×n with n ≤ mulNarrowMaxN: the
+// thin products of the iteration, as G·F or FᵀF), each entry summed in the
+// order of gonum's Dgemm for these transposes: c_ij = Σ_l op(a)_il·b_lj in
+// the order of l, skipping the l where op(a)_il is zero, each product
+// rounded before it is added (f64.AxpyUnitary), from zero. So it is
+// bit-identical to the Gemm call it replaces, without Dgemm's one call per
+// entry of a; with the assembly kernels a row of c at a time.
+func mulNarrow(c, a blas64.General, ta bool, b blas64.General) {
+	m, k := a.Rows, a.Cols
+	if ta {
+		m, k = k, m
+	}
+	n := b.Cols
+	if m == 0 || n == 0 {
+		return
+	}
+	if k == 0 {
+		for i := 0; i < m; i++ {
+			clear(c.Data[i*c.Stride : i*c.Stride+n])
+		}
+		return
+	}
+	if fastKernels.asm {
+		var masks [4][4]uint64
+		for t := 0; t < n; t++ {
+			masks[t/4][t%4] = ^uint64(0)
+		}
+		for i := 0; i < m; i++ {
+			mulNarrowRow(c, a, ta, b, i, &masks)
+		}
+		return
+	}
+	for i := 0; i < m; i++ {
+		ci := c.Data[i*c.Stride : i*c.Stride+n]
+		clear(ci)
+		for l := 0; l < k; l++ {
+			var v float64
+			if ta {
+				v = a.Data[l*a.Stride+i]
+			} else {
+				v = a.Data[i*a.Stride+l]
+			}
+			if v == 0 {
+				continue
+			}
+			bl := b.Data[l*b.Stride : l*b.Stride+n]
+			for j := range ci {
+				ci[j] += float64(v * bl[j])
+			}
+		}
+	}
 }
 
 // gemmTile is gonum's Dgemm block size.

@@ -72,3 +72,20 @@ func mulABt8(c, a blas64.General, bt []float64, j int) {
 
 //go:noescape
 func addAVXAsm(dst, src *float64, n int)
+
+//go:noescape
+func mulNarrowRowAVXAsm(c, a *float64, as, k int, b *float64, ldb int, masks *[4][4]uint64)
+
+// mulNarrowRow stores row i of op(a)·b in c (see mulNarrow); b has n ≤ 16
+// columns and k > 0 rows, masks selects the first n lanes of four vectors.
+func mulNarrowRow(c, a blas64.General, ta bool, b blas64.General, i int, masks *[4][4]uint64) {
+	k, n := b.Rows, b.Cols
+	lo, as := i*a.Stride, 1
+	if ta {
+		lo, as = i, a.Stride
+	}
+	_ = a.Data[lo+(k-1)*as]
+	_ = b.Data[(k-1)*b.Stride+n-1]
+	_ = c.Data[i*c.Stride+n-1]
+	mulNarrowRowAVXAsm(&c.Data[i*c.Stride], &a.Data[lo], as, k, &b.Data[0], b.Stride, masks)
+}

@@ -248,8 +248,8 @@ mfin:
 	VADDPD  Y5, Y1, Y1
 	VADDPD  Y6, Y2, Y2
 	VADDPD  Y7, Y3, Y3
-	VADDPD  Y2, Y0, Y0
-	VADDPD  Y3, Y1, Y1
+	VADDPD  Y0, Y2, Y0
+	VADDPD  Y1, Y3, Y1
 	VXORPD  Y8, Y8, Y8
 	VADDPD  Y0, Y8, Y0
 	VADDPD  Y1, Y8, Y1
@@ -316,5 +316,68 @@ add1:
 	JMP   add1
 
 adddone:
+	VZEROUPPER
+	RET
+
+// func mulNarrowRowAVXAsm(c, a *float64, as, k int, b *float64, ldb int, masks *[4][4]uint64)
+//
+// One row of c = op(a)·b for a b of at most 16 columns: c[0…15] (the lanes
+// masks selects) = Σ_l a[l·as]·b[l·ldb + 0…15], for l = 0…k−1 in order,
+// skipping the l where a[l·as] is zero, each product rounded before it is
+// added to a sum that starts at zero: the order of gonum's Dgemm for
+// NoTrans·NoTrans and Trans·NoTrans (f64.AxpyUnitary of a row of b, per
+// nonzero entry of a, into the cleared row of c). k > 0.
+TEXT ·mulNarrowRowAVXAsm(SB), NOSPLIT, $0-56
+	MOVQ    c+0(FP), DI
+	MOVQ    a+8(FP), SI
+	MOVQ    as+16(FP), R8
+	MOVQ    k+24(FP), CX
+	MOVQ    b+32(FP), BX
+	MOVQ    ldb+40(FP), R9
+	MOVQ    masks+48(FP), DX
+	SHLQ    $3, R8
+	SHLQ    $3, R9
+	VMOVDQU 0(DX), Y12
+	VMOVDQU 32(DX), Y13
+	VMOVDQU 64(DX), Y14
+	VMOVDQU 96(DX), Y15
+	VXORPD  Y0, Y0, Y0
+	VXORPD  Y1, Y1, Y1
+	VXORPD  Y2, Y2, Y2
+	VXORPD  Y3, Y3, Y3
+	VXORPD  X10, X10, X10
+
+tloop:
+	VMOVSD   (SI), X8
+	VUCOMISD X10, X8
+	JNE      tuse
+	JPS      tuse
+	JMP      tnext
+
+tuse:
+	VBROADCASTSD (SI), Y8
+	VMASKMOVPD   0(BX), Y12, Y4
+	VMASKMOVPD   32(BX), Y13, Y5
+	VMASKMOVPD   64(BX), Y14, Y6
+	VMASKMOVPD   96(BX), Y15, Y7
+	VMULPD       Y8, Y4, Y4
+	VMULPD       Y8, Y5, Y5
+	VMULPD       Y8, Y6, Y6
+	VMULPD       Y8, Y7, Y7
+	VADDPD       Y0, Y4, Y0
+	VADDPD       Y1, Y5, Y1
+	VADDPD       Y2, Y6, Y2
+	VADDPD       Y3, Y7, Y3
+
+tnext:
+	ADDQ R8, SI
+	ADDQ R9, BX
+	DECQ CX
+	JNZ  tloop
+
+	VMASKMOVPD Y0, Y12, 0(DI)
+	VMASKMOVPD Y1, Y13, 32(DI)
+	VMASKMOVPD Y2, Y14, 64(DI)
+	VMASKMOVPD Y3, Y15, 96(DI)
 	VZEROUPPER
 	RET

@@ -16,3 +16,7 @@ func axpy4Asm(dst, a []float64, stride int, r *[4]float64) { axpy4Go(dst, a, str
 func mulABt8(c, a blas64.General, bt []float64, j int) { panic("lrsense: no assembly kernels") }
 
 func addAVXAsm(dst, src *float64, n int) { panic("lrsense: no assembly kernels") }
+
+func mulNarrowRow(c, a blas64.General, ta bool, b blas64.General, i int, masks *[4][4]uint64) {
+	panic("lrsense: no assembly kernels")
+}

@@ -63,7 +63,7 @@ func (ls *LeastSquares) gradFromAdjoint(grad *Factors, x Factors) {
 	}
 	n2, _ := x.R.Dims()
 	prepDense(grad.R, n2, k)
-	grad.L.Mul(&ls.g, x.R)
+	mulTo(grad.L, &ls.g, false, x.R, false)
 	mulTo(grad.R, &ls.g, true, x.L, false)
 }
 
@@ -82,11 +82,12 @@ func (ls *LeastSquares) symAdjointMul(dst *mat.Dense, f mat.Matrix) {
 	if fd, ok := f.(*mat.Dense); ok {
 		prepDense(&ls.gt, r, c)
 		mulTo(&ls.gt, &ls.g, true, fd, false)
+		mulTo(dst, &ls.g, false, fd, false)
 	} else {
 		ls.gt.Reset()
 		ls.gt.Mul(ls.g.T(), f)
+		dst.Mul(&ls.g, f)
 	}
-	dst.Mul(&ls.g, f)
 	dst.Add(dst, &ls.gt)
 	scaleInPlace(dst, 0.5)
 }
