@@ -272,8 +272,16 @@ func batchPass(op batchOp, k kernels, reqs []*passRequest, w *batchWork) {
 	}
 	m, n1, n2 := op.Dims()
 	rm := op.rowMat()
-	items := w.items[:len(reqs)]
-	w.carve(rm, len(reqs))
+	nb := len(reqs)
+	if k.wide && nb%2 == 1 && nb > 1 {
+		// The AVX-512 kernels take iterates four or two at a time; an odd
+		// one out would go through the slower AVX2 kernels, so a copy of
+		// the first iterate makes the pass for it (its results are
+		// dropped).
+		nb++
+	}
+	items := w.items[:nb]
+	w.carve(rm, nb)
 	for i, q := range reqs {
 		checkMatrix("x", q.x, n1, n2)
 		if q.y.Len() != m {
@@ -294,6 +302,15 @@ func batchPass(op batchOp, k kernels, reqs []*passRequest, w *batchWork) {
 		}
 		items[i] = it
 	}
+	if nb > len(reqs) {
+		pad := &items[len(reqs)]
+		sl := &w.slots[len(reqs)]
+		if cap(sl.r) < m {
+			sl.r = make([]float64, m)
+		}
+		copy(pad.x, items[0].x)
+		pad.y, pad.r = items[0].y, sl.r[:m]
+	}
 	pw := rm.getWork()
 	rm.passBatch(pw, k, items)
 	rm.putWork(pw)
@@ -304,7 +321,9 @@ func batchPass(op batchOp, k kernels, reqs []*passRequest, w *batchWork) {
 		if q.s != nil {
 			vecStore(q.s, it.s)
 		}
-		*it = batchItem{} // carve lays out x, g and parts again
+	}
+	for i := range items {
+		items[i] = batchItem{} // carve lays out x, g and parts again
 	}
 }
 

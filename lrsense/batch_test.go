@@ -62,7 +62,7 @@ func TestBatchPassBitIdentical(t *testing.T) {
 		bop := op.(batchOp)
 		m, n1, n2 := op.Dims()
 		for _, k := range allKernels() {
-			for _, nb := range []int{1, 2, 5, 8, 12, passBatchMax} {
+			for _, nb := range []int{1, 2, 3, 5, 6, 7, 8, 12, 14, 15, passBatchMax} {
 				// workers, tile width, blocks of four rows at a time
 				for _, tw := range [][3]int{{1, 512, 1}, {3, 256, 2}, {1, 8, 1}, {1, 8, 2}, {3, 16, 3}, {2, 24, 4}, {1, 40, 2}} {
 					workers := tw[0]

@@ -55,11 +55,21 @@ func (rm *rowMatrix) passBatch(w *passWork, k kernels, items []batchItem) {
 		panic("lrsense: batched pass of more than passBatchMax iterates")
 	}
 	j := &w.job
-	*j = passJob{rm: rm, k: k, mode: modeFused, batch: items, ntask: rm.nchunk}
+	if len(items) == 1 {
+		// One iterate: the single pass, which streams the rows faster.
+		it := &items[0]
+		mode := modeFused
+		if it.f != nil {
+			mode = modeMapped
+		}
+		*j = passJob{rm: rm, k: k, mode: mode, g: it.g, r: it.r, s: it.s, x: it.x, y: it.y, f: it.f, parts: it.parts, ntask: rm.nchunk}
+	} else {
+		*j = passJob{rm: rm, k: k, mode: modeFused, batch: items, ntask: rm.nchunk}
+	}
 	j.dispatch()
 	if rm.nchunk > 1 {
 		j.phase = 1
-		j.ntask = len(items) * ((rm.c + passReduceCols - 1) / passReduceCols)
+		j.ntask = max(len(j.batch), 1) * ((rm.c + passReduceCols - 1) / passReduceCols)
 		j.dispatch()
 	}
 	*j = passJob{}
@@ -218,17 +228,23 @@ func (j *passJob) quadsTiled(w *batchAccs, pf *prefetcher, i, nq int, dsts *[pas
 			w.acc[q][b] = [32]float64{}
 		}
 	}
-	// The four-iterate groups of the AVX-512 kernels, with their x and g
-	// checked to hold c elements.
-	ng := 0
+	// The four-iterate groups of the AVX-512 kernels, then a pair if two
+	// iterates are left, with their x and g checked to hold c elements;
+	// the AVX2 kernels take the iterates from rest on.
+	ng, pair := 0, false
 	if j.k.wide {
-		ng = nb / 4
+		ng, pair = nb/4, nb%4 >= 2
 	}
-	var xs, gs [passBatchMax / 4][4]*float64
-	for b := range 4 * ng {
+	rest := 4 * ng
+	if pair {
+		rest += 2
+	}
+	var xs, gs [passBatchMax/4 + 1][4]*float64
+	for b := range rest {
 		xs[b/4][b%4] = &j.batch[b].x[:c][0]
 		gs[b/4][b%4] = &dsts[b][:c][0]
 	}
+	xs2, gs2 := (*[2]*float64)(xs[ng][:2]), (*[2]*float64)(gs[ng][:2])
 	for t := 0; t < n8; t += tile {
 		te := min(t+tile, n8)
 		for g := range ng {
@@ -236,7 +252,12 @@ func (j *passJob) quadsTiled(w *batchAccs, pf *prefetcher, i, nq int, dsts *[pas
 				dot4x4((*[4][32]float64)(w.acc[q][4*g:4*g+4]), &blks[q][0], st, &xs[g], t, te-t, pf.next(te-t, &blks[q][t]))
 			}
 		}
-		for b := 4 * ng; b < nb; b++ {
+		if pair {
+			for q := range nq {
+				dot4x2((*[2][32]float64)(w.acc[q][4*ng:4*ng+2]), &blks[q][0], st, xs2, t, te-t, pf.next(te-t, &blks[q][t]))
+			}
+		}
+		for b := rest; b < nb; b++ {
 			for q := range nq {
 				dot4Acc(&w.acc[q][b], blks[q], st, t, te, j.batch[b].x)
 			}
@@ -259,15 +280,20 @@ func (j *passJob) quadsTiled(w *batchAccs, pf *prefetcher, i, nq int, dsts *[pas
 					axpy4x4(&gs[g], &blks[q][0], st, t, w8-t, (*[4][4]float64)(w.rr[q][4*g:4*g+4]), pf.next(w8-t, &blks[q][t]))
 				}
 			}
+			if pair {
+				for q := 0; q < nq; q++ {
+					axpy4x2(gs2, &blks[q][0], st, t, w8-t, (*[2][4]float64)(w.rr[q][4*ng:4*ng+2]), pf.next(w8-t, &blks[q][t]))
+				}
+			}
 		}
 		if w8 < te {
-			for b := range 4 * ng {
+			for b := range rest {
 				for q := range nq {
 					j.k.axpy4(dsts[b][w8:te], blks[q][w8:], st, &w.rr[q][b])
 				}
 			}
 		}
-		for b := 4 * ng; b < nb; b++ {
+		for b := rest; b < nb; b++ {
 			for q := range nq {
 				j.k.axpy4(dsts[b][t:te], blks[q][t:], st, &w.rr[q][b])
 			}

@@ -38,6 +38,12 @@ func dot4x4AVX512Asm(a *float64, stride int, xs *[4]*float64, lo, n int, acc *[4
 //go:noescape
 func axpy4x4AVX512Asm(dsts *[4]*float64, lo int, a *float64, n, stride int, r *[4][4]float64, pf *float64)
 
+//go:noescape
+func dot4x2AVX512Asm(a *float64, stride int, xs *[2]*float64, lo, n int, acc *[2][32]float64, pf *float64)
+
+//go:noescape
+func axpy4x2AVX512Asm(dsts *[2]*float64, lo int, a *float64, n, stride int, r *[2][4]float64, pf *float64)
+
 // hasAVX512 reports whether the CPU and OS support the 8-wide kernels of
 // the batched pass.
 var hasAVX512 = hasAsmKernels && cpu.X86.HasAVX512F
@@ -56,4 +62,14 @@ func dot4x4(acc *[4][32]float64, a *float64, stride int, xs *[4]*float64, lo, n 
 // dot4x4.
 func axpy4x4(dsts *[4]*float64, a *float64, stride, lo, n int, r *[4][4]float64, pf *float64) {
 	axpy4x4AVX512Asm(dsts, lo, (*float64)(unsafe.Add(unsafe.Pointer(a), 8*lo)), n, stride, r, pf)
+}
+
+// dot4x2 is dot4x4 for two iterates.
+func dot4x2(acc *[2][32]float64, a *float64, stride int, xs *[2]*float64, lo, n int, pf *float64) {
+	dot4x2AVX512Asm((*float64)(unsafe.Add(unsafe.Pointer(a), 8*lo)), stride, xs, lo, n, acc, pf)
+}
+
+// axpy4x2 is axpy4x4 for two iterates.
+func axpy4x2(dsts *[2]*float64, a *float64, stride, lo, n int, r *[2][4]float64, pf *float64) {
+	axpy4x2AVX512Asm(dsts, lo, (*float64)(unsafe.Add(unsafe.Pointer(a), 8*lo)), n, stride, r, pf)
 }

@@ -321,3 +321,121 @@ dadone:
 	VMOVUPD Y7, 224(AX)
 	VZEROUPPER
 	RET
+
+// func dot4x2AVX512Asm(a *float64, stride int, xs *[2]*float64, lo, n int, acc *[2][32]float64, pf *float64)
+//
+// dot4x4AVX512Asm for two iterates.
+TEXT ·dot4x2AVX512Asm(SB), NOSPLIT, $0-56
+	MOVQ    a+0(FP), SI
+	MOVQ    stride+8(FP), BX
+	MOVQ    xs+16(FP), DI
+	MOVQ    lo+24(FP), AX
+	MOVQ    n+32(FP), CX
+	MOVQ    acc+40(FP), DX
+	SHLQ    $3, BX
+	LEAQ    (SI)(BX*1), R8
+	LEAQ    (R8)(BX*1), R9
+	LEAQ    (R9)(BX*1), R10
+	MOVQ    0(DI), R11
+	MOVQ    8(DI), R12
+	LEAQ    (R11)(AX*8), R11
+	LEAQ    (R12)(AX*8), R12
+	MOVQ    pf+48(FP), DI
+	VMOVUPD 0(DX), Z0
+	VMOVUPD 64(DX), Z1
+	VMOVUPD 128(DX), Z2
+	VMOVUPD 192(DX), Z3
+	VMOVUPD 256(DX), Z4
+	VMOVUPD 320(DX), Z5
+	VMOVUPD 384(DX), Z6
+	VMOVUPD 448(DX), Z7
+	XORQ    AX, AX
+
+d42loop:
+	CMPQ        AX, CX
+	JGE         d42done
+	PREFETCHT1  (DI)(AX*8)
+	VMOVUPD     (SI)(AX*8), Z16
+	VMOVUPD     (R8)(AX*8), Z17
+	VMOVUPD     (R9)(AX*8), Z18
+	VMOVUPD     (R10)(AX*8), Z19
+	VMOVUPD     (R11)(AX*8), Z20
+	VMOVUPD     (R12)(AX*8), Z21
+	VFMADD231PD Z16, Z20, Z0
+	VFMADD231PD Z17, Z20, Z1
+	VFMADD231PD Z18, Z20, Z2
+	VFMADD231PD Z19, Z20, Z3
+	VFMADD231PD Z16, Z21, Z4
+	VFMADD231PD Z17, Z21, Z5
+	VFMADD231PD Z18, Z21, Z6
+	VFMADD231PD Z19, Z21, Z7
+	ADDQ        $8, AX
+	JMP         d42loop
+
+d42done:
+	VMOVUPD Z0, 0(DX)
+	VMOVUPD Z1, 64(DX)
+	VMOVUPD Z2, 128(DX)
+	VMOVUPD Z3, 192(DX)
+	VMOVUPD Z4, 256(DX)
+	VMOVUPD Z5, 320(DX)
+	VMOVUPD Z6, 384(DX)
+	VMOVUPD Z7, 448(DX)
+	VZEROUPPER
+	RET
+
+// func axpy4x2AVX512Asm(dsts *[2]*float64, lo int, a *float64, n, stride int, r *[2][4]float64, pf *float64)
+//
+// axpy4x4AVX512Asm for two iterates.
+TEXT ·axpy4x2AVX512Asm(SB), NOSPLIT, $0-56
+	MOVQ         dsts+0(FP), DI
+	MOVQ         lo+8(FP), AX
+	MOVQ         a+16(FP), SI
+	MOVQ         n+24(FP), CX
+	MOVQ         stride+32(FP), BX
+	MOVQ         r+40(FP), DX
+	SHLQ         $3, BX
+	LEAQ         (SI)(BX*1), R8
+	LEAQ         (R8)(BX*1), R9
+	LEAQ         (R9)(BX*1), R10
+	MOVQ         0(DI), R11
+	MOVQ         8(DI), R12
+	LEAQ         (R11)(AX*8), R11
+	LEAQ         (R12)(AX*8), R12
+	MOVQ         pf+48(FP), DI
+	VBROADCASTSD 0(DX), Z16
+	VBROADCASTSD 8(DX), Z17
+	VBROADCASTSD 16(DX), Z18
+	VBROADCASTSD 24(DX), Z19
+	VBROADCASTSD 32(DX), Z20
+	VBROADCASTSD 40(DX), Z21
+	VBROADCASTSD 48(DX), Z22
+	VBROADCASTSD 56(DX), Z23
+	XORQ         AX, AX
+
+a42loop:
+	CMPQ        AX, CX
+	JGE         a42done
+	PREFETCHT1  (DI)(AX*8)
+	VMOVUPD     (SI)(AX*8), Z8
+	VMOVUPD     (R8)(AX*8), Z9
+	VMOVUPD     (R9)(AX*8), Z10
+	VMOVUPD     (R10)(AX*8), Z11
+	VMOVUPD     (R11)(AX*8), Z0
+	VMOVUPD     (R12)(AX*8), Z1
+	VFMADD231PD Z8, Z16, Z0
+	VFMADD231PD Z8, Z20, Z1
+	VFMADD231PD Z9, Z17, Z0
+	VFMADD231PD Z9, Z21, Z1
+	VFMADD231PD Z10, Z18, Z0
+	VFMADD231PD Z10, Z22, Z1
+	VFMADD231PD Z11, Z19, Z0
+	VFMADD231PD Z11, Z23, Z1
+	VMOVUPD     Z0, (R11)(AX*8)
+	VMOVUPD     Z1, (R12)(AX*8)
+	ADDQ        $8, AX
+	JMP         a42loop
+
+a42done:
+	VZEROUPPER
+	RET
