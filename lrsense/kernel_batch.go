@@ -54,7 +54,6 @@ func (rm *rowMatrix) passBatch(w *passWork, k kernels, items []batchItem) {
 	if len(items) > passBatchMax {
 		panic("lrsense: batched pass of more than passBatchMax iterates")
 	}
-	j := &w.job
 	if len(items) == 1 {
 		// One iterate: the single pass, which streams the rows faster.
 		it := &items[0]
@@ -62,14 +61,15 @@ func (rm *rowMatrix) passBatch(w *passWork, k kernels, items []batchItem) {
 		if it.f != nil {
 			mode = modeMapped
 		}
-		*j = passJob{rm: rm, k: k, mode: mode, g: it.g, r: it.r, s: it.s, x: it.x, y: it.y, f: it.f, parts: it.parts, ntask: rm.nchunk}
-	} else {
-		*j = passJob{rm: rm, k: k, mode: modeFused, batch: items, ntask: rm.nchunk}
+		rm.pass(w, k, mode, it.g, it.r, it.s, it.x, it.y, it.f)
+		return
 	}
+	j := &w.job
+	*j = passJob{rm: rm, k: k, mode: modeFused, batch: items, ntask: rm.nchunk}
 	j.dispatch()
 	if rm.nchunk > 1 {
 		j.phase = 1
-		j.ntask = max(len(j.batch), 1) * ((rm.c + passReduceCols - 1) / passReduceCols)
+		j.ntask = len(items) * ((rm.c + passReduceCols - 1) / passReduceCols)
 		j.dispatch()
 	}
 	*j = passJob{}
