@@ -65,3 +65,27 @@ func TestIterationAllocs(t *testing.T) {
 		}
 	}
 }
+
+// TestSolveLoopAllocs checks that Solve allocates nothing per iteration:
+// the same runs with 5 and with 25 iterations allocate as much (the
+// relative error against the truth is taken at every iteration).
+func TestSolveLoopAllocs(t *testing.T) {
+	src := NewSource(52)
+	truth, _ := NewPSDTruth(40, Geometric.Spectrum(3, 2), src)
+	op, _ := NewSymGaussian(400, 40, src)
+	p, err := NewProblem(op, truth, nil, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x0 := Factors{L: RandomFactor(40, 3, 0.1, StdAlphaOverSqrtCols, src)}
+	allocs := func(iters int) float64 {
+		return testing.AllocsPerRun(3, func() {
+			if _, err := Solve(p, &GD{Eta: 0.1}, x0, &Settings{MaxIterations: iters}, nil); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+	if a, b := allocs(5), allocs(25); b > a {
+		t.Errorf("Solve allocates %v times over 5 iterations and %v over 25", a, b)
+	}
+}

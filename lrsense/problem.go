@@ -342,11 +342,26 @@ func (p *Problem) Dims() (n1, n2 int) {
 // RelErr returns ‖X − X⋆‖_F/‖X⋆‖_F for the iterate x, or NaN when the
 // truth is unknown.
 func (p *Problem) RelErr(x Factors) float64 {
+	var w relErrWork
+	return p.relErr(&w, x)
+}
+
+// relErrWork is the workspace of RelErr for the iterates of one problem
+// (Solve's loop): X − X⋆, and ‖X⋆‖_F once computed (0 before).
+type relErrWork struct {
+	d    mat.Dense
+	norm float64
+}
+
+// relErr is RelErr with the workspace w.
+func (p *Problem) relErr(w *relErrWork, x Factors) float64 {
 	if p.Truth == nil {
 		return math.NaN()
 	}
-	var d mat.Dense
-	x.ProductTo(&d)
-	d.Sub(&d, p.Truth.X)
-	return mat.Norm(&d, 2) / p.Truth.Norm()
+	if w.norm == 0 {
+		w.norm = p.Truth.Norm()
+	}
+	x.ProductTo(&w.d)
+	w.d.Sub(&w.d, p.Truth.X)
+	return mat.Norm(&w.d, 2) / w.norm
 }

@@ -182,12 +182,10 @@ func Solve(p *Problem, method Method, x0 Factors, s *Settings, traj *Trajectory)
 	state := State{Problem: p}
 	res := &Result{Status: Running}
 	loss0 := step.Loss
+	var rel relErrWork
 	t := 0
 	for {
-		relErr := math.NaN()
-		if p.Truth != nil {
-			relErr = p.RelErr(x)
-		}
+		relErr := p.relErr(&rel, x)
 		res.Status = stopRule(s, step, relErr, p.Truth != nil, loss0, limit)
 		if res.Status == Running {
 			switch {
