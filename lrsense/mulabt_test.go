@@ -10,34 +10,18 @@ import (
 )
 
 // TestMulABtMatchesGemm checks that the fast path of mulTo for a·bᵀ gives
-// the bits of gonum's Dgemm (the path it replaces), on shapes around its eight-column blocks and
-// four-column lanes, strided operands and entries of mixed magnitudes.
+// the bits of gonum's Dgemm (the path it replaces), on shapes around its
+// eight-column blocks and four-column lanes, strided operands and entries
+// of mixed magnitudes.
 func TestMulABtMatchesGemm(t *testing.T) {
 	src := rand.New(NewSource(11))
 	for _, m := range []int{1, 3, 8, 17, 100} {
 		for _, n := range []int{1, 7, 8, 9, 16, 23, 100} {
 			for _, k := range []int{0, 1, 2, 3, 4, 5, 7, 8, 10, 13, 64, 256} {
-				a := mat.NewDense(m, k+2, nil)
-				b := mat.NewDense(n, k+1, nil)
-				for _, d := range []*mat.Dense{a, b} {
-					raw := d.RawMatrix()
-					for i := range raw.Data {
-						raw.Data[i] = src.NormFloat64() * math.Pow(10, float64(src.IntN(9)-4))
-					}
-				}
-				as := a.Slice(0, m, 1, k+1).(*mat.Dense)
-				bs := b.Slice(0, n, 0, k).(*mat.Dense)
-				var got mat.Dense
-				mulTo(&got, as, false, bs, true)
-				want := mat.NewDense(m, n, nil)
-				gemmTiled(want.RawMatrix(), as.RawMatrix(), false, bs.RawMatrix(), true)
-				for i := 0; i < m; i++ {
-					for j := 0; j < n; j++ {
-						if g, w := got.At(i, j), want.At(i, j); !sameFloat(g, w) {
-							t.Fatalf("%s: entry (%d,%d) = %v, Dgemm gives %v", fmt.Sprintf("m=%d n=%d k=%d", m, n, k), i, j, g, w)
-						}
-					}
-				}
+				a, b := mat.NewDense(m, k+2, nil), mat.NewDense(n, k+1, nil)
+				fillMixed(src, a)
+				fillMixed(src, b)
+				checkMulTo(t, fmt.Sprintf("m=%d n=%d k=%d", m, n, k), a.Slice(0, m, 1, k+1).(*mat.Dense), false, b.Slice(0, n, 0, k).(*mat.Dense), true)
 			}
 		}
 	}
@@ -48,12 +32,6 @@ func TestMulABtMatchesGemm(t *testing.T) {
 // infinities and NaNs (Dgemm skips zero entries of a).
 func TestMulNarrowMatchesGemm(t *testing.T) {
 	src := rand.New(NewSource(12))
-	fill := func(d *mat.Dense) {
-		raw := d.RawMatrix().Data
-		for i := range raw {
-			raw[i] = src.NormFloat64() * math.Pow(10, float64(src.IntN(9)-4))
-		}
-	}
 	for _, ta := range []bool{false, true} {
 		for _, m := range []int{1, 5, 64, 100, 130} {
 			for _, n := range []int{1, 3, 4, 5, 10, 16} {
@@ -63,8 +41,8 @@ func TestMulNarrowMatchesGemm(t *testing.T) {
 						ar, ac = k, m
 					}
 					a, b := mat.NewDense(ar, ac+2, nil), mat.NewDense(k, n+1, nil)
-					fill(a)
-					fill(b)
+					fillMixed(src, a)
+					fillMixed(src, b)
 					raw := a.RawMatrix().Data
 					for i := 0; i < len(raw)/7; i++ {
 						raw[src.IntN(len(raw))] = 0
@@ -74,20 +52,33 @@ func TestMulNarrowMatchesGemm(t *testing.T) {
 						raw[7] = math.NaN()
 						bd[5] = math.Inf(-1)
 					}
-					as := a.Slice(0, ar, 1, ac+1).(*mat.Dense)
-					bs := b.Slice(0, k, 0, n).(*mat.Dense)
-					var got mat.Dense
-					mulTo(&got, as, ta, bs, false)
-					want := mat.NewDense(m, n, nil)
-					gemmTiled(want.RawMatrix(), as.RawMatrix(), ta, bs.RawMatrix(), false)
-					for i := 0; i < m; i++ {
-						for j := 0; j < n; j++ {
-							if g, w := got.At(i, j), want.At(i, j); !sameFloat(g, w) {
-								t.Fatalf("ta=%v m=%d n=%d k=%d: entry (%d,%d) = %v, Dgemm gives %v", ta, m, n, k, i, j, g, w)
-							}
-						}
-					}
+					checkMulTo(t, fmt.Sprintf("ta=%v m=%d n=%d k=%d", ta, m, n, k), a.Slice(0, ar, 1, ac+1).(*mat.Dense), ta, b.Slice(0, k, 0, n).(*mat.Dense), false)
 				}
+			}
+		}
+	}
+}
+
+// fillMixed fills d with normal entries scaled by 10⁻⁴…10⁴.
+func fillMixed(src *rand.Rand, d *mat.Dense) {
+	raw := d.RawMatrix().Data
+	for i := range raw {
+		raw[i] = src.NormFloat64() * math.Pow(10, float64(src.IntN(9)-4))
+	}
+}
+
+// checkMulTo compares mulTo with gemmTiled, the Dgemm path, bit for bit.
+func checkMulTo(t *testing.T, name string, a *mat.Dense, ta bool, b *mat.Dense, tb bool) {
+	t.Helper()
+	var got mat.Dense
+	mulTo(&got, a, ta, b, tb)
+	r, c := got.Dims()
+	want := mat.NewDense(r, c, nil)
+	gemmTiled(want.RawMatrix(), a.RawMatrix(), ta, b.RawMatrix(), tb)
+	for i := 0; i < r; i++ {
+		for j := 0; j < c; j++ {
+			if g, w := got.At(i, j), want.At(i, j); !sameFloat(g, w) {
+				t.Fatalf("%s: entry (%d,%d) = %v, Dgemm gives %v", name, i, j, g, w)
 			}
 		}
 	}
