@@ -127,6 +127,13 @@ func passOps(seed uint64) map[string]denseOp {
 		ops["SymGaussian 13 m=101"] = mustDense(NewSymGaussian(101, 13, src))
 		ops["SymGaussian 1 m=2"] = mustDense(NewSymGaussian(2, 1, src))
 	})
+	// Chunks of 44 and 52 rows, for the blocks of eight rows of the
+	// AVX-512 single pass (chunkPiped8) and the four-row blocks and single
+	// rows after them.
+	withChunkElems(4096, func() {
+		ops["Gaussian 9×13 m=203"] = mustDense(NewGaussian(203, 9, 13, src))
+		ops["SymGaussian 14 m=150"] = mustDense(NewSymGaussian(150, 14, src))
+	})
 	return ops
 }
 

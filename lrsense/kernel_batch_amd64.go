@@ -73,3 +73,18 @@ func dot4x2(acc *[2][32]float64, a *float64, stride int, xs *[2]*float64, lo, n 
 func axpy4x2(dsts *[2]*float64, a *float64, stride, lo, n int, r *[2][4]float64, pf *float64) {
 	axpy4x2AVX512Asm(dsts, lo, (*float64)(unsafe.Add(unsafe.Pointer(a), 8*lo)), n, stride, r, pf)
 }
+
+//go:noescape
+func dotAxpy8AVX512Asm(an, ac *float64, stride int, x, dst *float64, n int, acc *[2][32]float64, r *[8]float64)
+
+// dotAxpy8 is dotAxpy4 for blocks of eight rows (AVX-512): dot4Acc on
+// columns 0…n−1 of the eight rows at next (accumulators of rows 0–3 in
+// acc[0], 4–7 in acc[1]) and axpy4Asm of rows 0–3, then 4–7, of cur with
+// multipliers r into dst, in one loop (n a positive multiple of 8).
+func dotAxpy8(acc *[2][32]float64, next, cur []float64, stride int, x, dst []float64, n int, r *[8]float64) {
+	_ = next[7*stride+n-1]
+	_ = cur[7*stride+n-1]
+	_ = x[n-1]
+	_ = dst[n-1]
+	dotAxpy8AVX512Asm(&next[0], &cur[0], stride, &x[0], &dst[0], n, acc, r)
+}

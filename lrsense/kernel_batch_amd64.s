@@ -439,3 +439,93 @@ a42loop:
 a42done:
 	VZEROUPPER
 	RET
+
+// func dotAxpy8AVX512Asm(an, ac *float64, stride int, x, dst *float64, n int, acc *[2][32]float64, r *[8]float64)
+//
+// dotAxpy4AVXAsm for blocks of eight rows, with 8-wide vectors: one loop
+// over n elements (n a positive multiple of 8) continues the dot products
+// of the eight rows at an (stride apart) with x, lane l of row k's
+// accumulator in acc[k/4][8·(k%4)+l] (the layout of dot4AccAVXAsm's, for
+// rows 0–3 and 4–7), and adds the eight rows at ac, times r[0…7], into
+// dst in row order: every element of dst gets the FMAs of two axpy4AVXAsm
+// calls (rows 0–3, then 4–7), and every accumulator those of
+// dot4AccAVXAsm, in the same order. Each 8-column step reads x and dst
+// once for eight rows instead of four.
+TEXT ·dotAxpy8AVX512Asm(SB), NOSPLIT, $0-64
+	MOVQ an+0(FP), SI
+	MOVQ ac+8(FP), R10
+	MOVQ stride+16(FP), BX
+	MOVQ x+24(FP), DI
+	MOVQ dst+32(FP), DX
+	MOVQ n+40(FP), CX
+	SHLQ $3, BX
+	LEAQ (SI)(BX*2), R8
+	ADDQ BX, R8
+	LEAQ (R8)(BX*2), R9
+	ADDQ BX, R9
+	LEAQ (R10)(BX*2), R11
+	ADDQ BX, R11
+	LEAQ (R11)(BX*2), R12
+	ADDQ BX, R12
+	MOVQ r+56(FP), AX
+	VBROADCASTSD 0(AX), Z8
+	VBROADCASTSD 8(AX), Z9
+	VBROADCASTSD 16(AX), Z10
+	VBROADCASTSD 24(AX), Z11
+	VBROADCASTSD 32(AX), Z12
+	VBROADCASTSD 40(AX), Z13
+	VBROADCASTSD 48(AX), Z14
+	VBROADCASTSD 56(AX), Z15
+	MOVQ acc+48(FP), AX
+	VMOVUPD 0(AX), Z0
+	VMOVUPD 64(AX), Z1
+	VMOVUPD 128(AX), Z2
+	VMOVUPD 192(AX), Z3
+	VMOVUPD 256(AX), Z4
+	VMOVUPD 320(AX), Z5
+	VMOVUPD 384(AX), Z6
+	VMOVUPD 448(AX), Z7
+	SHRQ $3, CX
+
+d8loop:
+	VMOVUPD     (DI), Z16
+	VFMADD231PD (SI), Z16, Z0
+	VFMADD231PD (SI)(BX*1), Z16, Z1
+	VFMADD231PD (SI)(BX*2), Z16, Z2
+	VFMADD231PD (R8), Z16, Z3
+	VFMADD231PD (SI)(BX*4), Z16, Z4
+	VFMADD231PD (R8)(BX*2), Z16, Z5
+	VFMADD231PD (R9), Z16, Z6
+	VFMADD231PD (R8)(BX*4), Z16, Z7
+	VMOVUPD     (DX), Z17
+	VFMADD231PD (R10), Z8, Z17
+	VFMADD231PD (R10)(BX*1), Z9, Z17
+	VFMADD231PD (R10)(BX*2), Z10, Z17
+	VFMADD231PD (R11), Z11, Z17
+	VFMADD231PD (R10)(BX*4), Z12, Z17
+	VFMADD231PD (R11)(BX*2), Z13, Z17
+	VFMADD231PD (R12), Z14, Z17
+	VFMADD231PD (R11)(BX*4), Z15, Z17
+	VMOVUPD     Z17, (DX)
+	ADDQ        $64, SI
+	ADDQ        $64, R8
+	ADDQ        $64, R9
+	ADDQ        $64, R10
+	ADDQ        $64, R11
+	ADDQ        $64, R12
+	ADDQ        $64, DI
+	ADDQ        $64, DX
+	DECQ        CX
+	JNZ         d8loop
+
+	MOVQ acc+48(FP), AX
+	VMOVUPD Z0, 0(AX)
+	VMOVUPD Z1, 64(AX)
+	VMOVUPD Z2, 128(AX)
+	VMOVUPD Z3, 192(AX)
+	VMOVUPD Z4, 256(AX)
+	VMOVUPD Z5, 320(AX)
+	VMOVUPD Z6, 384(AX)
+	VMOVUPD Z7, 448(AX)
+	VZEROUPPER
+	RET

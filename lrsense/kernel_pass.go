@@ -256,7 +256,10 @@ func (j *passJob) chunk(q int) {
 	st := rm.stride
 	i := lo
 	if j.k.asm && (j.mode == modeFused || j.mode == modeMapped) {
-		i = j.chunkPiped(lo, hi, dst)
+		if j.k.wide {
+			i = j.chunkPiped8(lo, hi, dst)
+		}
+		i = j.chunkPiped(i, hi, dst)
 	}
 	for ; i+4 <= hi; i += 4 {
 		blk := rm.block(i)
@@ -357,4 +360,47 @@ func (j *passJob) reduce(t int) {
 	for _, p := range j.parts {
 		j.k.add(g, p[lo:hi])
 	}
+}
+
+// chunkPiped8 is chunkPiped with blocks of eight rows and the AVX-512
+// kernel dotAxpy8, which reads x and g once per eight rows instead of
+// four: the L2 cache then serves fewer lines per row, while each row and
+// each entry of g gets the same FMAs in the same order. It covers the
+// rows from lo in blocks of eight while at least two blocks remain and
+// returns the first row it did not cover.
+func (j *passJob) chunkPiped8(lo, hi int, dst []float64) int {
+	rm := j.rm
+	c, st := rm.c, rm.stride
+	n8 := c &^ 7
+	if n8 == 0 || hi-lo < 16 {
+		return lo
+	}
+	var acc [2][32]float64
+	var cur, next [8]float64
+	for h := 0; h < 2; h++ {
+		blk := rm.block(lo + 4*h)
+		dot4Acc(&acc[h], blk, st, 0, n8, j.x)
+		dot4Finish((*[4]float64)(cur[4*h:]), &acc[h], blk, st, n8, j.x)
+		j.finish4((*[4]float64)(cur[4*h:]), lo+4*h)
+	}
+	i := lo
+	for ; i+16 <= hi; i += 8 {
+		blk := rm.a[i*st : (i+7)*st+c]
+		nblk := rm.a[(i+8)*st : (i+15)*st+c]
+		acc = [2][32]float64{}
+		dotAxpy8(&acc, nblk, blk, st, j.x, dst, n8, &cur)
+		if n8 < c {
+			j.k.axpy4(dst[n8:c], blk[n8:], st, (*[4]float64)(cur[:4]))
+			j.k.axpy4(dst[n8:c], blk[4*st+n8:], st, (*[4]float64)(cur[4:]))
+		}
+		for h := 0; h < 2; h++ {
+			b := rm.block(i + 8 + 4*h)
+			dot4Finish((*[4]float64)(next[4*h:]), &acc[h], b, st, n8, j.x)
+			j.finish4((*[4]float64)(next[4*h:]), i+8+4*h)
+		}
+		cur = next
+	}
+	j.k.axpy4(dst, rm.block(i), st, (*[4]float64)(cur[:4]))
+	j.k.axpy4(dst, rm.block(i+4), st, (*[4]float64)(cur[4:]))
+	return i + 8
 }
