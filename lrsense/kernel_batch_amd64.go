@@ -88,3 +88,13 @@ func dotAxpy8(acc *[2][32]float64, next, cur []float64, stride int, x, dst []flo
 	_ = dst[n-1]
 	dotAxpy8AVX512Asm(&next[0], &cur[0], stride, &x[0], &dst[0], n, acc, r)
 }
+
+//go:noescape
+func dotAxpy8x2AVX512Asm(an, ac *float64, stride int, x, dst *float64, vstride, n int, acc *[2][2][32]float64, r *[2][8]float64)
+
+// dotAxpy8x2 is dotAxpy8 for two iterates, whose x (and dst) are the
+// vstride elements apart at x (and dst) (AVX-512). The caller checks the
+// bounds: the blocks hold 7·stride+n elements and x and dst vstride+n.
+func dotAxpy8x2(acc *[2][2][32]float64, next, cur *float64, stride int, x, dst *float64, vstride, n int, r *[2][8]float64) {
+	dotAxpy8x2AVX512Asm(next, cur, stride, x, dst, vstride, n, acc, r)
+}

@@ -34,3 +34,7 @@ func axpy4x2(dsts *[2]*float64, a *float64, c, lo, n int, r *[2][4]float64, pf *
 func dotAxpy8(acc *[2][32]float64, next, cur []float64, stride int, x, dst []float64, n int, r *[8]float64) {
 	panic("lrsense: no assembly kernels")
 }
+
+func dotAxpy8x2(acc *[2][2][32]float64, next, cur *float64, stride int, x, dst *float64, vstride, n int, r *[2][8]float64) {
+	panic("lrsense: no assembly kernels")
+}
