@@ -58,11 +58,14 @@ func TestBatchPassBitIdentical(t *testing.T) {
 		ops["Gaussian 8×8 m=45"] = mustDense(NewGaussian(45, 8, 8, src))
 		ops["SymGaussian 11 m=47"] = mustDense(NewSymGaussian(47, 11, src))
 	})
+	// Rows too long for blocksTiled to prefetch (four iterates then go
+	// through quadPiped), in chunks of eight rows.
+	ops["Gaussian 100×128 m=24"] = mustDense(NewGaussian(24, 100, 128, src))
 	for name, op := range ops {
 		bop := op.(batchOp)
 		m, n1, n2 := op.Dims()
 		for _, k := range allKernels() {
-			for _, nb := range []int{1, 2, 3, 5, 6, 7, 8, 12, 14, 15, passBatchMax} {
+			for _, nb := range []int{1, 2, 3, 4, 5, 6, 7, 8, 12, 14, 15, passBatchMax} {
 				// workers, tile width, blocks of four rows at a time
 				for _, tw := range [][3]int{{1, 512, 1}, {3, 256, 2}, {1, 8, 1}, {1, 8, 2}, {3, 16, 3}, {2, 24, 4}, {1, 40, 2}} {
 					workers := tw[0]

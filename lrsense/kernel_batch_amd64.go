@@ -98,3 +98,13 @@ func dotAxpy8x2AVX512Asm(an, ac *float64, stride int, x, dst *float64, vstride, 
 func dotAxpy8x2(acc *[2][2][32]float64, next, cur *float64, stride int, x, dst *float64, vstride, n int, r *[2][8]float64) {
 	dotAxpy8x2AVX512Asm(next, cur, stride, x, dst, vstride, n, acc, r)
 }
+
+//go:noescape
+func dotAxpy4x4pAVX512Asm(an, ac *float64, stride int, x, dst *float64, vstride, n int, acc *[4][32]float64, r *[4][4]float64)
+
+// dotAxpy4x4p is dotAxpy4 for four iterates (AVX-512), whose x (and dst)
+// are vstride elements apart from x (and dst) on. The caller checks the
+// bounds: the blocks hold 3·stride+n elements and x and dst 3·vstride+n.
+func dotAxpy4x4p(acc *[4][32]float64, next, cur *float64, stride int, x, dst *float64, vstride, n int, r *[4][4]float64) {
+	dotAxpy4x4pAVX512Asm(next, cur, stride, x, dst, vstride, n, acc, r)
+}

@@ -671,3 +671,135 @@ d82loop:
 	VMOVUPD Z15, 960(AX)
 	VZEROUPPER
 	RET
+
+// func dotAxpy4x4pAVX512Asm(an, ac *float64, stride int, x, dst *float64, vstride, n int, acc *[4][32]float64, r *[4][4]float64)
+//
+// dotAxpy4AVXAsm for four iterates, with 8-wide vectors: one loop over n
+// elements (a positive multiple of 8) continues the dot products of the
+// four rows at an (stride apart) with the iterates' x (at x + b·vstride,
+// accumulators of iterate b in acc[b], laid out as dot4AccAVXAsm's), and
+// adds the four rows at ac times r[b] into iterate b's destination (at dst
+// + b·vstride) in row order. Each row of the two blocks is loaded once for
+// the four iterates; every accumulator and every element of the
+// destinations gets the FMAs of the single pass, in the same order.
+TEXT ·dotAxpy4x4pAVX512Asm(SB), NOSPLIT, $0-72
+	MOVQ an+0(FP), SI
+	MOVQ ac+8(FP), R10
+	MOVQ stride+16(FP), BX
+	MOVQ x+24(FP), DI
+	MOVQ dst+32(FP), DX
+	MOVQ vstride+40(FP), R13
+	MOVQ n+48(FP), CX
+	SHLQ $3, BX
+	SHLQ $3, R13
+	LEAQ (SI)(BX*2), R8
+	ADDQ BX, R8
+	LEAQ (R10)(BX*2), R11
+	ADDQ BX, R11
+	LEAQ (DI)(R13*2), R12
+	ADDQ R13, R12
+	LEAQ (DX)(R13*2), R14
+	ADDQ R13, R14
+	MOVQ acc+56(FP), AX
+	VMOVUPD 0(AX), Z0
+	VMOVUPD 64(AX), Z1
+	VMOVUPD 128(AX), Z2
+	VMOVUPD 192(AX), Z3
+	VMOVUPD 256(AX), Z4
+	VMOVUPD 320(AX), Z5
+	VMOVUPD 384(AX), Z6
+	VMOVUPD 448(AX), Z7
+	VMOVUPD 512(AX), Z8
+	VMOVUPD 576(AX), Z9
+	VMOVUPD 640(AX), Z10
+	VMOVUPD 704(AX), Z11
+	VMOVUPD 768(AX), Z12
+	VMOVUPD 832(AX), Z13
+	VMOVUPD 896(AX), Z14
+	VMOVUPD 960(AX), Z15
+	MOVQ r+64(FP), AX
+	SHRQ $3, CX
+
+d44ploop:
+	VMOVUPD     (SI), Z16
+	VMOVUPD     (SI)(BX*1), Z17
+	VMOVUPD     (SI)(BX*2), Z18
+	VMOVUPD     (R8), Z19
+	VMOVUPD     (DI), Z20
+	VFMADD231PD Z16, Z20, Z0
+	VFMADD231PD Z17, Z20, Z1
+	VFMADD231PD Z18, Z20, Z2
+	VFMADD231PD Z19, Z20, Z3
+	VMOVUPD     (DI)(R13*1), Z20
+	VFMADD231PD Z16, Z20, Z4
+	VFMADD231PD Z17, Z20, Z5
+	VFMADD231PD Z18, Z20, Z6
+	VFMADD231PD Z19, Z20, Z7
+	VMOVUPD     (DI)(R13*2), Z20
+	VFMADD231PD Z16, Z20, Z8
+	VFMADD231PD Z17, Z20, Z9
+	VFMADD231PD Z18, Z20, Z10
+	VFMADD231PD Z19, Z20, Z11
+	VMOVUPD     (R12), Z20
+	VFMADD231PD Z16, Z20, Z12
+	VFMADD231PD Z17, Z20, Z13
+	VFMADD231PD Z18, Z20, Z14
+	VFMADD231PD Z19, Z20, Z15
+	VMOVUPD     (R10), Z21
+	VMOVUPD     (R10)(BX*1), Z22
+	VMOVUPD     (R10)(BX*2), Z23
+	VMOVUPD     (R11), Z24
+	VMOVUPD     (DX), Z25
+	VFMADD231PD.BCST 0(AX), Z21, Z25
+	VFMADD231PD.BCST 8(AX), Z22, Z25
+	VFMADD231PD.BCST 16(AX), Z23, Z25
+	VFMADD231PD.BCST 24(AX), Z24, Z25
+	VMOVUPD     Z25, (DX)
+	VMOVUPD     (DX)(R13*1), Z25
+	VFMADD231PD.BCST 32(AX), Z21, Z25
+	VFMADD231PD.BCST 40(AX), Z22, Z25
+	VFMADD231PD.BCST 48(AX), Z23, Z25
+	VFMADD231PD.BCST 56(AX), Z24, Z25
+	VMOVUPD     Z25, (DX)(R13*1)
+	VMOVUPD     (DX)(R13*2), Z25
+	VFMADD231PD.BCST 64(AX), Z21, Z25
+	VFMADD231PD.BCST 72(AX), Z22, Z25
+	VFMADD231PD.BCST 80(AX), Z23, Z25
+	VFMADD231PD.BCST 88(AX), Z24, Z25
+	VMOVUPD     Z25, (DX)(R13*2)
+	VMOVUPD     (R14), Z25
+	VFMADD231PD.BCST 96(AX), Z21, Z25
+	VFMADD231PD.BCST 104(AX), Z22, Z25
+	VFMADD231PD.BCST 112(AX), Z23, Z25
+	VFMADD231PD.BCST 120(AX), Z24, Z25
+	VMOVUPD     Z25, (R14)
+	ADDQ        $64, SI
+	ADDQ        $64, R8
+	ADDQ        $64, R10
+	ADDQ        $64, R11
+	ADDQ        $64, DI
+	ADDQ        $64, R12
+	ADDQ        $64, DX
+	ADDQ        $64, R14
+	DECQ        CX
+	JNZ         d44ploop
+
+	MOVQ acc+56(FP), AX
+	VMOVUPD Z0, 0(AX)
+	VMOVUPD Z1, 64(AX)
+	VMOVUPD Z2, 128(AX)
+	VMOVUPD Z3, 192(AX)
+	VMOVUPD Z4, 256(AX)
+	VMOVUPD Z5, 320(AX)
+	VMOVUPD Z6, 384(AX)
+	VMOVUPD Z7, 448(AX)
+	VMOVUPD Z8, 512(AX)
+	VMOVUPD Z9, 576(AX)
+	VMOVUPD Z10, 640(AX)
+	VMOVUPD Z11, 704(AX)
+	VMOVUPD Z12, 768(AX)
+	VMOVUPD Z13, 832(AX)
+	VMOVUPD Z14, 896(AX)
+	VMOVUPD Z15, 960(AX)
+	VZEROUPPER
+	RET

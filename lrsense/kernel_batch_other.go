@@ -38,3 +38,7 @@ func dotAxpy8(acc *[2][32]float64, next, cur []float64, stride int, x, dst []flo
 func dotAxpy8x2(acc *[2][2][32]float64, next, cur *float64, stride int, x, dst *float64, vstride, n int, r *[2][8]float64) {
 	panic("lrsense: no assembly kernels")
 }
+
+func dotAxpy4x4p(acc *[4][32]float64, next, cur *float64, stride int, x, dst *float64, vstride, n int, r *[4][4]float64) {
+	panic("lrsense: no assembly kernels")
+}
