@@ -362,12 +362,8 @@ func (j *passJob) pairPiped(lo, hi int, dsts *[passBatchMax][]float64) int {
 	if n8 == 0 || hi-lo < 16 {
 		return lo
 	}
-	a, b := &j.batch[0], &j.batch[1]
-	d0, d1 := dsts[0][:c], dsts[1][:c]
-	x0, x1 := a.x[:c], b.x[:c]
-	dx := int(uintptr(unsafe.Pointer(&x1[0])) - uintptr(unsafe.Pointer(&x0[0])))
-	dd := int(uintptr(unsafe.Pointer(&d1[0])) - uintptr(unsafe.Pointer(&d0[0])))
-	if dx != dd || dx%8 != 0 {
+	vs, ok := j.itemSpacing(dsts, 2)
+	if !ok {
 		return lo
 	}
 	var acc [2][2][32]float64
@@ -387,7 +383,7 @@ func (j *passJob) pairPiped(lo, hi int, dsts *[passBatchMax][]float64) int {
 		blk := rm.a[i*st : (i+7)*st+c]
 		nblk := rm.a[(i+8)*st : (i+15)*st+c]
 		acc = [2][2][32]float64{}
-		dotAxpy8x2(&acc, &nblk[0], &blk[0], st, &x0[0], &d0[0], dx/8, n8, &cur)
+		dotAxpy8x2(&acc, &nblk[0], &blk[0], st, &j.batch[0].x[0], &dsts[0][0], vs, n8, &cur)
 		for t := range 2 {
 			it := &j.batch[t]
 			for h := range 2 {
@@ -409,13 +405,16 @@ func (j *passJob) pairPiped(lo, hi int, dsts *[passBatchMax][]float64) int {
 	return i + 8
 }
 
-// evenlySpaced returns the distance in elements from v[0] to v[1] if
-// v[0…n−1] start that far apart one after the other, and false if not.
-func evenlySpaced(v *[passBatchMax][]float64, n, c int) (int, bool) {
-	p0 := uintptr(unsafe.Pointer(&v[0][:c][0]))
-	d := int(uintptr(unsafe.Pointer(&v[1][:c][0])) - p0)
-	for b := 2; b < n; b++ {
-		if int(uintptr(unsafe.Pointer(&v[b][:c][0]))-p0) != b*d {
+// itemSpacing returns the distance in elements between the x of
+// consecutive items of the first n, if their x and their dsts start that
+// same distance apart one after the other (as batchWork.carve lays them
+// out), and false if not.
+func (j *passJob) itemSpacing(dsts *[passBatchMax][]float64, n int) (int, bool) {
+	c := j.rm.c
+	at := func(v []float64) int { return int(uintptr(unsafe.Pointer(&v[:c][0]))) }
+	d := at(j.batch[1].x) - at(j.batch[0].x)
+	for b := range n {
+		if at(j.batch[b].x)-at(j.batch[0].x) != b*d || at(dsts[b])-at(dsts[0]) != b*d {
 			return 0, false
 		}
 	}
@@ -434,12 +433,8 @@ func (j *passJob) quadPiped(lo, hi int, dsts *[passBatchMax][]float64) int {
 	if n8 == 0 || hi-lo < 8 {
 		return lo
 	}
-	var xs [passBatchMax][]float64
-	for b := range 4 {
-		xs[b] = j.batch[b].x
-	}
-	vs, ok := evenlySpaced(&xs, 4, c)
-	if vd, okd := evenlySpaced(dsts, 4, c); !ok || !okd || vd != vs {
+	vs, ok := j.itemSpacing(dsts, 4)
+	if !ok {
 		return lo
 	}
 	var acc [4][32]float64
@@ -455,7 +450,7 @@ func (j *passJob) quadPiped(lo, hi int, dsts *[passBatchMax][]float64) int {
 	for ; i+8 <= hi; i += 4 {
 		blk, nblk := rm.block(i), rm.block(i+4)
 		acc = [4][32]float64{}
-		dotAxpy4x4p(&acc, &nblk[0], &blk[0], st, &xs[0][0], &dsts[0][0], vs, n8, &cur)
+		dotAxpy4x4p(&acc, &nblk[0], &blk[0], st, &j.batch[0].x[0], &dsts[0][0], vs, n8, &cur)
 		for b := range 4 {
 			it := &j.batch[b]
 			if n8 < c {
