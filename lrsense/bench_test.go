@@ -211,35 +211,38 @@ func BenchmarkBatchPass(b *testing.B) {
 	}
 }
 
-// BenchmarkFactorProducts times the thin products of an iteration at
-// n = 100, r′ = 10 (X = L·Lᵀ, G·L and Gᵀ·L) with mulTo's kernels and
+// BenchmarkFactorProducts times the products of an iteration at n = 100,
+// r′ = 10 and r′ = n (X = L·Lᵀ, G·L and Gᵀ·L) with mulTo's kernels and
 // through gonum's Dgemm, which gives the same bits.
 func BenchmarkFactorProducts(b *testing.B) {
 	src := NewSource(3)
-	l := RandomFactor(100, 10, 1, StdAlphaOverSqrtRows, src)
 	g := mat.NewDense(100, 100, randSlice(100*100, rand.New(src)))
-	for _, c := range []struct {
-		name   string
-		a      *mat.Dense
-		ta, tb bool
-	}{
-		{"L·Lᵀ", l, false, true},
-		{"G·L", g, false, false},
-		{"Gᵀ·L", g, true, false},
-	} {
-		var dst mat.Dense
-		mulTo(&dst, c.a, c.ta, l, c.tb)
-		b.Run(c.name+"/mulTo", func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				mulTo(&dst, c.a, c.ta, l, c.tb)
-			}
-		})
-		b.Run(c.name+"/Dgemm", func(b *testing.B) {
-			for b.Loop() {
-				gemmTiled(dst.RawMatrix(), c.a.RawMatrix(), c.ta, l.RawMatrix(), c.tb)
-			}
-		})
+	for _, rp := range []int{10, 100} {
+		l := RandomFactor(100, rp, 1, StdAlphaOverSqrtRows, src)
+		for _, c := range []struct {
+			name   string
+			a      *mat.Dense
+			ta, tb bool
+		}{
+			{"L·Lᵀ", l, false, true},
+			{"G·L", g, false, false},
+			{"Gᵀ·L", g, true, false},
+		} {
+			var dst mat.Dense
+			mulTo(&dst, c.a, c.ta, l, c.tb)
+			name := fmt.Sprintf("r'=%d/%s", rp, c.name)
+			b.Run(name+"/mulTo", func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					mulTo(&dst, c.a, c.ta, l, c.tb)
+				}
+			})
+			b.Run(name+"/Dgemm", func(b *testing.B) {
+				for b.Loop() {
+					gemmTiled(dst.RawMatrix(), c.a.RawMatrix(), c.ta, l.RawMatrix(), c.tb)
+				}
+			})
+		}
 	}
 }
 

@@ -72,7 +72,7 @@ func mulTo(dst, a *mat.Dense, ta bool, b *mat.Dense, tb bool) {
 		mulABt(dm, am, bm)
 		return
 	}
-	if !tb && bc <= mulNarrowMaxN {
+	if !tb {
 		mulNarrow(dm, am, ta, bm)
 		return
 	}
@@ -162,17 +162,20 @@ func dotLanes4(x, y []float64) float64 {
 	return (s0 + s2) + (s1 + s3)
 }
 
-// mulNarrowMaxN is the most columns of b in the products op(a)·b that
-// mulNarrow makes.
+// mulNarrowMaxN is the most columns of b that the assembly kernel of
+// mulNarrow takes at a time: a slab of b's columns.
 const mulNarrowMaxN = 16
 
-// mulNarrow stores op(a)·b in c (op(a) m×k, b k×n with n ≤ mulNarrowMaxN: the
-// thin products of the iteration, as G·F or FᵀF), each entry summed in the
-// order of gonum's Dgemm for these transposes: c_ij = Σ_l op(a)_il·b_lj in
-// the order of l, skipping the l where op(a)_il is zero, each product
-// rounded before it is added (f64.AxpyUnitary), from zero. So it is
-// bit-identical to the Gemm call it replaces, without Dgemm's one call per
-// entry of a; with the assembly kernels a row of c at a time.
+// mulNarrow stores op(a)·b in c (op(a) m×k, b k×n: the products of the
+// iteration, as G·F or FᵀF), each entry summed in the order of gonum's
+// Dgemm for these transposes: c_ij = Σ_l op(a)_il·b_lj in the order of l,
+// skipping the l where op(a)_il is zero, each product rounded before it
+// is added (f64.AxpyUnitary), from zero. So it is bit-identical to the
+// Gemm call it replaces, without Dgemm's one call per entry of a. With the
+// assembly kernels it takes the columns of b in slabs of mulNarrowMaxN and
+// two rows of c at a time (full slabs) or one, keeping the rows' slab in
+// registers over all l: each entry depends on its own row and column
+// alone, so a slab gets the same bits as the whole product.
 func mulNarrow(c, a blas64.General, ta bool, b blas64.General) {
 	m, k := a.Rows, a.Cols
 	if ta {
@@ -189,12 +192,23 @@ func mulNarrow(c, a blas64.General, ta bool, b blas64.General) {
 		return
 	}
 	if fastKernels.asm {
-		var masks [4][4]uint64
-		for t := 0; t < n; t++ {
-			masks[t/4][t%4] = ^uint64(0)
-		}
-		for i := 0; i < m; i++ {
-			mulNarrowRow(c, a, ta, b, i, &masks)
+		for j := 0; j < n; j += mulNarrowMaxN {
+			w := min(mulNarrowMaxN, n-j)
+			var masks [4][4]uint64
+			for t := 0; t < w; t++ {
+				masks[t/4][t%4] = ^uint64(0)
+			}
+			bs := blas64.General{Rows: k, Cols: w, Stride: b.Stride, Data: b.Data[j:]}
+			cs := blas64.General{Rows: m, Cols: w, Stride: c.Stride, Data: c.Data[j:]}
+			i := 0
+			if w == mulNarrowMaxN {
+				for ; i+2 <= m; i += 2 {
+					mulNarrow2Row(cs, a, ta, bs, i)
+				}
+			}
+			for ; i < m; i++ {
+				mulNarrowRow(cs, a, ta, bs, i, &masks)
+			}
 		}
 		return
 	}

@@ -89,3 +89,20 @@ func mulNarrowRow(c, a blas64.General, ta bool, b blas64.General, i int, masks *
 	_ = c.Data[i*c.Stride+n-1]
 	mulNarrowRowAVXAsm(&c.Data[i*c.Stride], &a.Data[lo], as, k, &b.Data[0], b.Stride, masks)
 }
+
+//go:noescape
+func mulNarrow2RowAVXAsm(c *float64, ldc int, a *float64, ars, as, k int, b *float64, ldb int)
+
+// mulNarrow2Row stores rows i and i+1 of op(a)·b in c as mulNarrowRow
+// does, for a b of exactly 16 columns and k > 0 rows.
+func mulNarrow2Row(c, a blas64.General, ta bool, b blas64.General, i int) {
+	k := b.Rows
+	lo, ars, as := i*a.Stride, a.Stride, 1
+	if ta {
+		lo, ars, as = i, 1, a.Stride
+	}
+	_ = a.Data[lo+ars+(k-1)*as]
+	_ = b.Data[(k-1)*b.Stride+15]
+	_ = c.Data[(i+1)*c.Stride+15]
+	mulNarrow2RowAVXAsm(&c.Data[i*c.Stride], c.Stride, &a.Data[lo], ars, as, k, &b.Data[0], b.Stride)
+}

@@ -381,3 +381,119 @@ tnext:
 	VMASKMOVPD Y3, Y15, 96(DI)
 	VZEROUPPER
 	RET
+
+// func mulNarrow2RowAVXAsm(c *float64, ldc int, a *float64, ars, as, k int, b *float64, ldb int)
+//
+// Two rows of c = op(a)·b for a b of exactly 16 columns, each as
+// mulNarrowRowAVXAsm sums it: c[t·ldc + 0…15] = Σ_l a[t·ars + l·as]·b[l·ldb
+// + 0…15] for t = 0, 1 and l = 0…k−1 in order, skipping the l where that
+// row's a is zero, each product rounded before it is added to a sum that
+// starts at zero. The two rows share the loads of b and keep eight
+// independent sums. k > 0.
+TEXT ·mulNarrow2RowAVXAsm(SB), NOSPLIT, $0-64
+	MOVQ   c+0(FP), DI
+	MOVQ   ldc+8(FP), R10
+	MOVQ   a+16(FP), SI
+	MOVQ   ars+24(FP), R11
+	MOVQ   as+32(FP), R8
+	MOVQ   k+40(FP), CX
+	MOVQ   b+48(FP), BX
+	MOVQ   ldb+56(FP), R9
+	SHLQ   $3, R10
+	SHLQ   $3, R11
+	SHLQ   $3, R8
+	SHLQ   $3, R9
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	VXORPD Y4, Y4, Y4
+	VXORPD Y5, Y5, Y5
+	VXORPD Y6, Y6, Y6
+	VXORPD Y7, Y7, Y7
+	VXORPD X10, X10, X10
+
+m2loop:
+	VMOVSD   (SI), X8
+	VMOVSD   (SI)(R11*1), X9
+	VUCOMISD X10, X8
+	JNE      m2use0
+	JPS      m2use0
+	JMP      m2only1
+
+m2use0:
+	VUCOMISD X10, X9
+	JNE      m2both
+	JPS      m2both
+
+	// Row 0 only.
+	VBROADCASTSD X8, Y8
+	VMULPD       0(BX), Y8, Y12
+	VMULPD       32(BX), Y8, Y13
+	VMULPD       64(BX), Y8, Y14
+	VMULPD       96(BX), Y8, Y15
+	VADDPD       Y0, Y12, Y0
+	VADDPD       Y1, Y13, Y1
+	VADDPD       Y2, Y14, Y2
+	VADDPD       Y3, Y15, Y3
+	JMP          m2next
+
+m2only1:
+	VUCOMISD X10, X9
+	JNE      m2use1
+	JPS      m2use1
+	JMP      m2next
+
+m2use1:
+	VBROADCASTSD X9, Y9
+	VMULPD       0(BX), Y9, Y12
+	VMULPD       32(BX), Y9, Y13
+	VMULPD       64(BX), Y9, Y14
+	VMULPD       96(BX), Y9, Y15
+	VADDPD       Y4, Y12, Y4
+	VADDPD       Y5, Y13, Y5
+	VADDPD       Y6, Y14, Y6
+	VADDPD       Y7, Y15, Y7
+	JMP          m2next
+
+m2both:
+	VBROADCASTSD X8, Y8
+	VBROADCASTSD X9, Y9
+	VMOVUPD      0(BX), Y12
+	VMOVUPD      32(BX), Y13
+	VMOVUPD      64(BX), Y14
+	VMOVUPD      96(BX), Y15
+	VMULPD       Y8, Y12, Y11
+	VADDPD       Y0, Y11, Y0
+	VMULPD       Y8, Y13, Y11
+	VADDPD       Y1, Y11, Y1
+	VMULPD       Y8, Y14, Y11
+	VADDPD       Y2, Y11, Y2
+	VMULPD       Y8, Y15, Y11
+	VADDPD       Y3, Y11, Y3
+	VMULPD       Y9, Y12, Y11
+	VADDPD       Y4, Y11, Y4
+	VMULPD       Y9, Y13, Y11
+	VADDPD       Y5, Y11, Y5
+	VMULPD       Y9, Y14, Y11
+	VADDPD       Y6, Y11, Y6
+	VMULPD       Y9, Y15, Y11
+	VADDPD       Y7, Y11, Y7
+
+m2next:
+	ADDQ R8, SI
+	ADDQ R9, BX
+	DECQ CX
+	JNZ  m2loop
+
+	VMOVUPD Y0, 0(DI)
+	VMOVUPD Y1, 32(DI)
+	VMOVUPD Y2, 64(DI)
+	VMOVUPD Y3, 96(DI)
+	ADDQ    R10, DI
+	VMOVUPD Y4, 0(DI)
+	VMOVUPD Y5, 32(DI)
+	VMOVUPD Y6, 64(DI)
+	VMOVUPD Y7, 96(DI)
+	VZEROUPPER
+	RET

@@ -20,3 +20,7 @@ func addAVXAsm(dst, src *float64, n int) { panic("lrsense: no assembly kernels")
 func mulNarrowRow(c, a blas64.General, ta bool, b blas64.General, i int, masks *[4][4]uint64) {
 	panic("lrsense: no assembly kernels")
 }
+
+func mulNarrow2Row(c, a blas64.General, ta bool, b blas64.General, i int) {
+	panic("lrsense: no assembly kernels")
+}

@@ -27,14 +27,14 @@ func TestMulABtMatchesGemm(t *testing.T) {
 	}
 }
 
-// TestMulNarrowMatchesGemm checks that the fast path of mulTo for op(a)·b
-// with at most 16 columns gives the bits of gonum's Dgemm, with zeros,
-// infinities and NaNs (Dgemm skips zero entries of a).
+// TestMulNarrowMatchesGemm checks that the fast path of mulTo for op(a)·b,
+// narrow or in slabs of 16 columns, gives the bits of gonum's Dgemm, with
+// zeros, infinities and NaNs (Dgemm skips zero entries of a).
 func TestMulNarrowMatchesGemm(t *testing.T) {
 	src := rand.New(NewSource(12))
 	for _, ta := range []bool{false, true} {
 		for _, m := range []int{1, 5, 64, 100, 130} {
-			for _, n := range []int{1, 3, 4, 5, 10, 16} {
+			for _, n := range []int{1, 3, 4, 5, 10, 16, 17, 31, 32, 65, 100} {
 				for _, k := range []int{1, 2, 7, 100} {
 					ar, ac := m, k
 					if ta {
