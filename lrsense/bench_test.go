@@ -354,3 +354,59 @@ func BenchmarkPaperSizes(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkBatchGroup splits the cost of the batched pass at n = 100 into
+// the work on rows already in cache and the reading of rows from memory:
+// one goroutine runs the assembly pass's group loop (quadsTiled) over
+// every row of the operator in turn ("stream", what a pass does) and over
+// the same rows again and again ("cached": the rows, and each iterate's
+// x and g, stay in the caches, so only the kernels' work is left). Both
+// report GFMA/s on one core; stream/cached is what reading the rows from
+// memory costs on top of the arithmetic.
+func BenchmarkBatchGroup(b *testing.B) {
+	if !fastKernels.asm {
+		b.Skip("no assembly kernels")
+	}
+	for _, c := range benchCases[1:] {
+		p, _ := benchProblem(b, c)
+		op := p.Op.(batchOp)
+		rm := op.rowMat()
+		for _, k := range []int{4, 8} {
+			var w batchWork
+			w.carve(rm, k)
+			y := mat.Col(nil, 0, p.Y)
+			for t := range k {
+				_, x0 := benchProblem(b, c)
+				var x mat.Dense
+				x0.ProductTo(&x)
+				it := &w.items[t]
+				op.packX(it.x, &x)
+				it.y, it.r = y, make([]float64, rm.m)
+			}
+			j := &passJob{rm: rm, k: fastKernels, mode: modeFused, batch: w.items[:k]}
+			var dsts [passBatchMax][]float64
+			for t := range k {
+				dsts[t] = w.items[t].g[:rm.c]
+			}
+			quads := min(max(passBatchQuads, 1), passBatchMaxQuads)
+			rows := 4 * quads
+			var acc batchAccs
+			for _, mode := range []string{"stream", "cached"} {
+				b.Run(fmt.Sprintf("%s/k=%d/%s", c.name, k, mode), func(b *testing.B) {
+					i := 0
+					for b.Loop() {
+						var pf prefetcher
+						j.quadsTiled(&acc, &pf, i, quads, &dsts)
+						if mode == "stream" {
+							if i += rows; i+rows > rm.m {
+								i = 0
+							}
+						}
+					}
+					fmas := 2 * float64(k*rows*rm.c) * float64(b.N)
+					b.ReportMetric(fmas/b.Elapsed().Seconds()/1e9, "GFMA/s")
+				})
+			}
+		}
+	}
+}
