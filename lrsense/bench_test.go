@@ -388,7 +388,7 @@ func BenchmarkBatchGroup(b *testing.B) {
 			for t := range k {
 				dsts[t] = w.items[t].g[:rm.c]
 			}
-			quads := min(max(passBatchQuads, 1), passBatchMaxQuads)
+			quads := batchQuads()
 			rows := 4 * quads
 			var acc batchAccs
 			for _, mode := range []string{"stream", "cached"} {

@@ -157,6 +157,10 @@ var (
 // passBatchMaxQuads bounds passBatchQuads.
 const passBatchMaxQuads = 4
 
+// batchQuads returns passBatchQuads within 1…passBatchMaxQuads: the number
+// of blocks of four rows blocksTiled takes at a time.
+func batchQuads() int { return min(max(passBatchQuads, 1), passBatchMaxQuads) }
+
 // blocksTiled is the batched pass over the blocks of four rows in rows
 // lo…hi−1 with the assembly kernels, passBatchQuads blocks at a time (then
 // one at a time), in column tiles: for those rows, the dot products of all
@@ -168,7 +172,7 @@ const passBatchMaxQuads = 4
 // and each entry of g gets its FMAs in row order. It returns the first row
 // it did not cover.
 func (j *passJob) blocksTiled(lo, hi int, dsts *[passBatchMax][]float64) int {
-	quads := min(max(passBatchQuads, 1), passBatchMaxQuads)
+	quads := batchQuads()
 	var w batchAccs
 	var pf prefetcher
 	on := j.tiledPrefetches()
@@ -193,7 +197,7 @@ func (j *passJob) blocksTiled(lo, hi int, dsts *[passBatchMax][]float64) int {
 // g fit in the L2 cache; beyond, the prefetched rows would push out the
 // vectors the group works on.
 func (j *passJob) tiledPrefetches() bool {
-	quads := min(max(passBatchQuads, 1), passBatchMaxQuads)
+	quads := batchQuads()
 	return 8*j.rm.stride*(8*quads+2*len(j.batch)) <= passBatchL2
 }
 
