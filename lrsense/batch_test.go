@@ -66,11 +66,12 @@ func TestBatchPassBitIdentical(t *testing.T) {
 		m, n1, n2 := op.Dims()
 		for _, k := range allKernels() {
 			for _, nb := range []int{1, 2, 3, 4, 5, 6, 7, 8, 12, 14, 15, passBatchMax} {
-				// workers, tile width, blocks of four rows at a time
+				// workers, tile width (of blocksTiled and of the lane
+				// path), blocks of four rows at a time
 				for _, tw := range [][3]int{{1, 512, 1}, {3, 256, 2}, {1, 8, 1}, {1, 8, 2}, {3, 16, 3}, {2, 24, 4}, {1, 40, 2}} {
 					workers := tw[0]
-					oldTile, oldQuads := passBatchTile, passBatchQuads
-					passBatchTile, passBatchQuads = tw[1], tw[2]
+					oldTile, oldQuads, oldLane := passBatchTile, passBatchQuads, passLaneTile
+					passBatchTile, passBatchQuads, passLaneTile = tw[1], tw[2], tw[1]
 					reqs := make([]*passRequest, nb)
 					for i := range reqs {
 						q := &passRequest{g: &mat.Dense{}, r: &mat.VecDense{}, x: mat.NewDense(n1, n2, randSlice(n1*n2, rnd)), y: randVec(m, rnd)}
@@ -113,7 +114,7 @@ func TestBatchPassBitIdentical(t *testing.T) {
 							t.Errorf("%s: s differs from the single pass", what)
 						}
 					}
-					passBatchTile, passBatchQuads = oldTile, oldQuads
+					passBatchTile, passBatchQuads, passLaneTile = oldTile, oldQuads, oldLane
 				}
 			}
 		}

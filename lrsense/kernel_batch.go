@@ -11,7 +11,10 @@ import (
 // are formed (dot4) and added into that iterate's g (axpy4), exactly as the
 // single pass does for one iterate: the same kernels, chunks, chunk order
 // and reduction order, so an iterate's results are bit-identical to those
-// of a pass made for it alone.
+// of a pass made for it alone. With the AVX2 kernels and five iterates or
+// more, the pass takes the lane path instead (kernel_lanes.go): the same
+// floating-point operations, with the iterates in the lanes of the vector
+// registers.
 
 // batchItem is one iterate of a batched pass, in modeFused or modeMapped
 // (f not nil). Slices are as in rowMatrix.pass; parts holds the item's sums
@@ -69,10 +72,16 @@ func (rm *rowMatrix) passBatch(w *passWork, k kernels, items []batchItem) {
 	}
 	j := &w.job
 	*j = passJob{rm: rm, k: k, mode: modeFused, batch: items, ntask: rm.nchunk}
+	groups := len(items) // vectors of chunk sums to add up
+	if usesLanes(k, len(items)) {
+		w.lanes.prepare(rm, items)
+		j.lanes = &w.lanes
+		groups = laneGroups(len(items))
+	}
 	j.dispatch()
-	if rm.nchunk > 1 {
+	if rm.nchunk > 1 || j.lanes != nil {
 		j.phase = 1
-		j.ntask = len(items) * ((rm.c + passReduceCols - 1) / passReduceCols)
+		j.ntask = groups * ((rm.c + passReduceCols - 1) / passReduceCols)
 		j.dispatch()
 	}
 	*j = passJob{}
@@ -80,6 +89,10 @@ func (rm *rowMatrix) passBatch(w *passWork, k kernels, items []batchItem) {
 
 // chunkBatch runs the batched pass over the rows of chunk q.
 func (j *passJob) chunkBatch(q int) {
+	if j.lanes != nil {
+		j.chunkLanes(q)
+		return
+	}
 	rm := j.rm
 	c := rm.c
 	lo := q * rm.chunk
@@ -132,6 +145,10 @@ func (j *passJob) chunkBatch(q int) {
 // reduceBatch adds the chunk sums of one item into its g, for one column
 // range, in chunk order.
 func (j *passJob) reduceBatch(t int) {
+	if j.lanes != nil {
+		j.reduceLanes(t)
+		return
+	}
 	per := (j.rm.c + passReduceCols - 1) / passReduceCols
 	it := &j.batch[t/per]
 	lo := (t % per) * passReduceCols

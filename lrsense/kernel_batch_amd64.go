@@ -108,3 +108,28 @@ func dotAxpy4x4pAVX512Asm(an, ac *float64, stride int, x, dst *float64, vstride,
 func dotAxpy4x4p(acc *[4][32]float64, next, cur *float64, stride int, x, dst *float64, vstride, n int, r *[4][4]float64) {
 	dotAxpy4x4pAVX512Asm(next, cur, stride, x, dst, vstride, n, acc, r)
 }
+
+//go:noescape
+func dotLanesAVXAsm(rows *[laneRows]*float64, lo int, xt *float64, n int, acc *[8][laneRows * laneWidth]float64)
+
+//go:noescape
+func axpyLanesAVXAsm(rows *[laneRows]*float64, gt *float64, n int, r *[laneRows * laneWidth]float64)
+
+// dotLanes adds columns lo…lo+n−1 (n a positive multiple of 8) of the six
+// rows at rows to the lane accumulators acc of eight iterates whose x are
+// interleaved in xt from column lo on (see dotLanesAVXAsm). The caller
+// checks that each row holds lo+n elements.
+func dotLanes(rows *[laneRows]*float64, lo int, xt []float64, n int, acc *[8][laneRows * laneWidth]float64) {
+	_ = xt[laneWidth*n-1]
+	dotLanesAVXAsm(rows, lo, &xt[0], n, acc)
+}
+
+// axpyLanes adds r[8·k+t] times row k to the adjoint of iterate t,
+// interleaved in gt, over the first len(gt)/8 columns of the six rows at
+// rows (see axpyLanesAVXAsm). The caller checks that each row holds that
+// many elements.
+func axpyLanes(rows *[laneRows]*float64, gt []float64, r *[laneRows * laneWidth]float64) {
+	if n := len(gt) / laneWidth; n > 0 {
+		axpyLanesAVXAsm(rows, &gt[0], n, r)
+	}
+}

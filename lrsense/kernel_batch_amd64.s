@@ -803,3 +803,166 @@ d44ploop:
 	VMOVUPD Z15, 960(AX)
 	VZEROUPPER
 	RET
+
+// func dotLanesAVXAsm(rows *[6]*float64, lo int, xt *float64, n int, acc *[8][48]float64)
+//
+// The dot products of six rows with eight iterates at once, the iterates in
+// the lanes of two registers (xt holds column l of the eight x at
+// xt[8·l…8·l+7]). The accumulators are those of dot4AVXAsm: for each row
+// and iterate, lane u of the two registers of dot4AVXAsm sums the columns
+// l ≡ u (mod 8) in order; here that sum is acc[u][8·row+iterate]. Columns
+// lo…lo+n−1 of the rows (n a multiple of 8) are added to it: for u = 0…7,
+// the twelve registers of acc[u] are loaded, take columns lo+u, lo+u+8, …,
+// and are stored back. xt points at column lo.
+TEXT ·dotLanesAVXAsm(SB), NOSPLIT, $0-40
+	MOVQ rows+0(FP), R13
+	MOVQ lo+8(FP), AX
+	SHLQ $3, AX
+	MOVQ 0(R13), SI
+	MOVQ 8(R13), R8
+	MOVQ 16(R13), R9
+	MOVQ 24(R13), R10
+	MOVQ 32(R13), R11
+	MOVQ 40(R13), R12
+	ADDQ AX, SI
+	ADDQ AX, R8
+	ADDQ AX, R9
+	ADDQ AX, R10
+	ADDQ AX, R11
+	ADDQ AX, R12
+	MOVQ n+24(FP), CX
+	MOVQ acc+32(FP), DX
+	XORQ R13, R13
+
+lanesu:
+	CMPQ R13, $8
+	JGE  lanesdone
+	MOVQ xt+16(FP), DI
+	MOVQ R13, AX
+	SHLQ $6, AX
+	ADDQ AX, DI
+	VMOVUPD 0(DX), Y0
+	VMOVUPD 32(DX), Y1
+	VMOVUPD 64(DX), Y2
+	VMOVUPD 96(DX), Y3
+	VMOVUPD 128(DX), Y4
+	VMOVUPD 160(DX), Y5
+	VMOVUPD 192(DX), Y6
+	VMOVUPD 224(DX), Y7
+	VMOVUPD 256(DX), Y8
+	VMOVUPD 288(DX), Y9
+	VMOVUPD 320(DX), Y10
+	VMOVUPD 352(DX), Y11
+	MOVQ R13, AX
+
+lanesl:
+	CMPQ AX, CX
+	JGE  lanesstore
+	VMOVUPD (DI), Y12
+	VMOVUPD 32(DI), Y13
+	VBROADCASTSD (SI)(AX*8), Y14
+	VFMADD231PD Y12, Y14, Y0
+	VFMADD231PD Y13, Y14, Y1
+	VBROADCASTSD (R8)(AX*8), Y15
+	VFMADD231PD Y12, Y15, Y2
+	VFMADD231PD Y13, Y15, Y3
+	VBROADCASTSD (R9)(AX*8), Y14
+	VFMADD231PD Y12, Y14, Y4
+	VFMADD231PD Y13, Y14, Y5
+	VBROADCASTSD (R10)(AX*8), Y15
+	VFMADD231PD Y12, Y15, Y6
+	VFMADD231PD Y13, Y15, Y7
+	VBROADCASTSD (R11)(AX*8), Y14
+	VFMADD231PD Y12, Y14, Y8
+	VFMADD231PD Y13, Y14, Y9
+	VBROADCASTSD (R12)(AX*8), Y15
+	VFMADD231PD Y12, Y15, Y10
+	VFMADD231PD Y13, Y15, Y11
+	ADDQ $512, DI
+	ADDQ $8, AX
+	JMP  lanesl
+
+lanesstore:
+	VMOVUPD Y0, 0(DX)
+	VMOVUPD Y1, 32(DX)
+	VMOVUPD Y2, 64(DX)
+	VMOVUPD Y3, 96(DX)
+	VMOVUPD Y4, 128(DX)
+	VMOVUPD Y5, 160(DX)
+	VMOVUPD Y6, 192(DX)
+	VMOVUPD Y7, 224(DX)
+	VMOVUPD Y8, 256(DX)
+	VMOVUPD Y9, 288(DX)
+	VMOVUPD Y10, 320(DX)
+	VMOVUPD Y11, 352(DX)
+	ADDQ $384, DX
+	INCQ R13
+	JMP  lanesu
+
+lanesdone:
+	VZEROUPPER
+	RET
+
+// func axpyLanesAVXAsm(rows *[6]*float64, gt *float64, n int, r *[48]float64)
+//
+// Adds r[8·k+t]·row_k to iterate t's adjoint for the six rows k = 0…5 and
+// eight iterates t, the iterates in the lanes of two registers (gt holds
+// column l of the eight adjoints at gt[8·l…8·l+7]), over columns 0…n−1.
+// Each entry gets its six FMAs in row order, as from axpy4AVXAsm.
+TEXT ·axpyLanesAVXAsm(SB), NOSPLIT, $0-32
+	MOVQ rows+0(FP), R13
+	MOVQ 0(R13), SI
+	MOVQ 8(R13), R8
+	MOVQ 16(R13), R9
+	MOVQ 24(R13), R10
+	MOVQ 32(R13), R11
+	MOVQ 40(R13), R12
+	MOVQ gt+8(FP), DI
+	MOVQ n+16(FP), CX
+	MOVQ r+24(FP), DX
+	VMOVUPD 0(DX), Y4
+	VMOVUPD 32(DX), Y5
+	VMOVUPD 64(DX), Y6
+	VMOVUPD 96(DX), Y7
+	VMOVUPD 128(DX), Y8
+	VMOVUPD 160(DX), Y9
+	VMOVUPD 192(DX), Y10
+	VMOVUPD 224(DX), Y11
+	VMOVUPD 256(DX), Y12
+	VMOVUPD 288(DX), Y13
+	VMOVUPD 320(DX), Y14
+	VMOVUPD 352(DX), Y15
+	XORQ AX, AX
+
+lanesg:
+	CMPQ AX, CX
+	JGE  lanesgdone
+	VMOVUPD (DI), Y0
+	VMOVUPD 32(DI), Y1
+	VBROADCASTSD (SI)(AX*8), Y2
+	VFMADD231PD Y4, Y2, Y0
+	VFMADD231PD Y5, Y2, Y1
+	VBROADCASTSD (R8)(AX*8), Y3
+	VFMADD231PD Y6, Y3, Y0
+	VFMADD231PD Y7, Y3, Y1
+	VBROADCASTSD (R9)(AX*8), Y2
+	VFMADD231PD Y8, Y2, Y0
+	VFMADD231PD Y9, Y2, Y1
+	VBROADCASTSD (R10)(AX*8), Y3
+	VFMADD231PD Y10, Y3, Y0
+	VFMADD231PD Y11, Y3, Y1
+	VBROADCASTSD (R11)(AX*8), Y2
+	VFMADD231PD Y12, Y2, Y0
+	VFMADD231PD Y13, Y2, Y1
+	VBROADCASTSD (R12)(AX*8), Y3
+	VFMADD231PD Y14, Y3, Y0
+	VFMADD231PD Y15, Y3, Y1
+	VMOVUPD Y0, (DI)
+	VMOVUPD Y1, 32(DI)
+	ADDQ $64, DI
+	INCQ AX
+	JMP  lanesg
+
+lanesgdone:
+	VZEROUPPER
+	RET

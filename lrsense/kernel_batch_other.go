@@ -42,3 +42,11 @@ func dotAxpy8x2(acc *[2][2][32]float64, next, cur *float64, stride int, x, dst *
 func dotAxpy4x4p(acc *[4][32]float64, next, cur *float64, stride int, x, dst *float64, vstride, n int, r *[4][4]float64) {
 	panic("lrsense: no assembly kernels")
 }
+
+func dotLanes(rows *[laneRows]*float64, lo int, xt []float64, n int, acc *[8][laneRows * laneWidth]float64) {
+	panic("lrsense: no assembly kernels")
+}
+
+func axpyLanes(rows *[laneRows]*float64, gt []float64, r *[laneRows * laneWidth]float64) {
+	panic("lrsense: no assembly kernels")
+}

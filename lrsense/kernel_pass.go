@@ -89,6 +89,7 @@ func (rm *rowMatrix) rows(lo, hi int) []float64 {
 type passWork struct {
 	parts      [][]float64 // sums of g of chunks 1, 2, …
 	x, g, y, s []float64   // operator scratch, sized by the operator
+	lanes      laneWork    // the batched pass's lane path
 	job        passJob
 }
 
@@ -156,6 +157,7 @@ type passJob struct {
 	f             func(float64) float64
 	parts         [][]float64
 	batch         []batchItem // the iterates of a batched pass (passBatch)
+	lanes         *laneWork   // set when the batched pass takes the lane path
 	phase         int
 	ntask         int
 	next          atomic.Int64
