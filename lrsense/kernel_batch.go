@@ -11,7 +11,7 @@ import (
 // are formed (dot4) and added into that iterate's g (axpy4), exactly as the
 // single pass does for one iterate: the same kernels, chunks, chunk order
 // and reduction order, so an iterate's results are bit-identical to those
-// of a pass made for it alone. With the AVX2 kernels and five iterates or
+// of a pass made for it alone. With the AVX2 kernels and six iterates or
 // more, the pass takes the lane path instead (kernel_lanes.go): the same
 // floating-point operations, with the iterates in the lanes of the vector
 // registers.
