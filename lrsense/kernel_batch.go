@@ -31,6 +31,18 @@ func (it *batchItem) finish4(rr *[4]float64, i int) {
 	residual4(rr, i, it.y, it.r, it.s, it.f)
 }
 
+// residual1 returns the multiplier of row i in the adjoint (its residual,
+// or f of it), storing the residual in r (and the multiplier in s).
+func (it *batchItem) residual1(row []float64, i int) float64 {
+	ri := dot1(row, it.x) - it.y[i]
+	it.r[i] = ri
+	if it.f != nil {
+		ri = it.f(ri)
+		it.s[i] = ri
+	}
+	return ri
+}
+
 // residual4 turns the dot products rr of rows i…i+3 into the residuals
 // rr − y (stored in r) and, when f is not nil, into f of them (stored in
 // s): what the rows are multiplied by in the adjoint. r and s may alias y.
@@ -130,14 +142,7 @@ func (j *passJob) chunkBatch(q int) {
 	for ; i < hi; i++ {
 		row := rm.row(i)
 		for b := range j.batch {
-			it := &j.batch[b]
-			ri := dot1(row, it.x) - it.y[i]
-			it.r[i] = ri
-			if it.f != nil {
-				ri = it.f(ri)
-				it.s[i] = ri
-			}
-			axpy1(dsts[b], row, ri)
+			axpy1(dsts[b], row, j.batch[b].residual1(row, i))
 		}
 	}
 }

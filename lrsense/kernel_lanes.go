@@ -123,13 +123,7 @@ func (j *passJob) chunkLanes(q int) {
 	for i := end; i < hi; i++ {
 		row := rm.row(i)
 		for b := range j.batch {
-			it := &j.batch[b]
-			ri := dot1(row, it.x) - it.y[i]
-			it.r[i] = ri
-			if it.f != nil {
-				ri = it.f(ri)
-				it.s[i] = ri
-			}
+			ri := j.batch[b].residual1(row, i)
 			g := gt[(b/laneWidth)*size+b%laneWidth:]
 			for l, a := range row {
 				g[laneWidth*l] += ri * a // as axpy1
