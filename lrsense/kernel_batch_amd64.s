@@ -807,13 +807,15 @@ d44ploop:
 // func dotLanesAVXAsm(rows *[6]*float64, lo int, xt *float64, n int, acc *[8][48]float64)
 //
 // The dot products of six rows with eight iterates at once, the iterates in
-// the lanes of two registers (xt holds column l of the eight x at
-// xt[8·l…8·l+7]). The accumulators are those of dot4AVXAsm: for each row
+// the lanes of two registers: xt holds the eight x of columns lo…lo+n−1,
+// eight values (one per iterate) a column, the columns in the order the
+// partial sums take them: lo, lo+8, …, then lo+1, lo+9, …, and so on, so
+// that each pass over the tile reads xt in sequence. The accumulators are those of dot4AVXAsm: for each row
 // and iterate, lane u of the two registers of dot4AVXAsm sums the columns
 // l ≡ u (mod 8) in order; here that sum is acc[u][8·row+iterate]. Columns
 // lo…lo+n−1 of the rows (n a multiple of 8) are added to it: for u = 0…7,
 // the twelve registers of acc[u] are loaded, take columns lo+u, lo+u+8, …,
-// and are stored back. xt points at column lo. While it does, it prefetches
+// and are stored back. While it does, it prefetches
 // the next n columns of the rows (row u mod 6 in pass u, a cache line a
 // step), the tile the next call takes.
 TEXT ·dotLanesAVXAsm(SB), NOSPLIT, $0-40
@@ -841,7 +843,8 @@ lanesu:
 	JGE  lanesdone
 	MOVQ xt+16(FP), DI
 	MOVQ R13, AX
-	SHLQ $6, AX
+	IMULQ CX, AX
+	SHLQ $3, AX
 	ADDQ AX, DI
 	VMOVUPD 0(DX), Y0
 	VMOVUPD 32(DX), Y1
@@ -892,7 +895,7 @@ lanesl:
 	VBROADCASTSD (R12)(AX*8), Y15
 	VFMADD231PD Y12, Y15, Y10
 	VFMADD231PD Y13, Y15, Y11
-	ADDQ $512, DI
+	ADDQ $64, DI
 	ADDQ $8, AX
 	JMP  lanesl
 

@@ -54,11 +54,24 @@ func (lw *laneWork) prepare(rm *rowMatrix, items []batchItem) {
 	n := laneGroups(len(items)) * c * laneWidth
 	lw.xt = resize(lw.xt, n)
 	clear(lw.xt)
+	n8 := c &^ 7
+	tile := laneTile()
 	for b := range items {
 		xt := lw.xt[(b/laneWidth)*c*laneWidth:]
 		t := b % laneWidth
-		for l, v := range items[b].x[:c] {
-			xt[laneWidth*l+t] = v
+		x := items[b].x[:c]
+		for lo := 0; lo < n8; lo += tile {
+			w := min(tile, n8-lo)
+			for u := range 8 {
+				// Columns lo+u, lo+u+8, … in a row (see dotLanesAVXAsm).
+				dst := xt[laneWidth*(lo+u*w/8):]
+				for s := range w / 8 {
+					dst[laneWidth*s+t] = x[lo+u+8*s]
+				}
+			}
+		}
+		for l := n8; l < c; l++ {
+			xt[laneWidth*l+t] = x[l]
 		}
 	}
 	if len(lw.sums) < rm.nchunk {
@@ -78,6 +91,10 @@ func resize(b []float64, n int) []float64 {
 	return b[:n]
 }
 
+// laneTile returns the column tile of the lane dot products (see
+// passLaneTile), a positive multiple of 8.
+func laneTile() int { return max(passLaneTile&^7, 8) }
+
 // laneGroups returns the number of lane groups nb iterates take.
 func laneGroups(nb int) int { return (nb + laneWidth - 1) / laneWidth }
 
@@ -96,7 +113,7 @@ func (j *passJob) chunkLanes(q int) {
 	gt := lw.sums[q]
 	clear(gt)
 	n8 := c &^ 7
-	tile := max(passLaneTile&^7, 8)
+	tile := laneTile()
 	var acc [8][laneRows * laneWidth]float64
 	var mult [laneRows * laneWidth]float64
 	var rows [laneRows]*float64
