@@ -870,10 +870,10 @@ lanesrow:
 	ADDQ CX, AX
 	LEAQ (BX)(AX*8), BX
 	MOVQ R13, AX
-
-lanesl:
 	CMPQ AX, CX
 	JGE  lanesstore
+
+lanesl:
 	PREFETCHT0 (BX)(AX*8)
 	VMOVUPD (DI), Y12
 	VMOVUPD 32(DI), Y13
@@ -897,7 +897,8 @@ lanesl:
 	VFMADD231PD Y13, Y15, Y11
 	ADDQ $64, DI
 	ADDQ $8, AX
-	JMP  lanesl
+	CMPQ AX, CX
+	JLT  lanesl
 
 lanesstore:
 	VMOVUPD Y0, 0(DX)
@@ -950,10 +951,10 @@ TEXT ·axpyLanesAVXAsm(SB), NOSPLIT, $0-32
 	VMOVUPD 320(DX), Y14
 	VMOVUPD 352(DX), Y15
 	XORQ AX, AX
-
-lanesg:
 	CMPQ AX, CX
 	JGE  lanesgdone
+
+lanesg:
 	VMOVUPD (DI), Y0
 	VMOVUPD 32(DI), Y1
 	VBROADCASTSD (SI)(AX*8), Y2
@@ -978,7 +979,8 @@ lanesg:
 	VMOVUPD Y1, 32(DI)
 	ADDQ $64, DI
 	INCQ AX
-	JMP  lanesg
+	CMPQ AX, CX
+	JLT  lanesg
 
 lanesgdone:
 	VZEROUPPER
