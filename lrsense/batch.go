@@ -235,9 +235,12 @@ type batchWork struct {
 // ≥ c and S·8 ≡ 512 (mod 4096) bytes, so the tiles of eight items at the
 // same columns spread over the cache's sets instead of all going to the
 // same few (as page-aligned separate allocations do).
-func (w *batchWork) carve(rm *rowMatrix, nb int) {
+func (w *batchWork) carve(rm *rowMatrix, nb int, parts bool) {
 	S := (rm.c+511)&^511 + 64
 	nv := 1 + rm.nchunk // x, g, then the nchunk−1 chunk sums
+	if !parts {
+		nv = 2 // the lane path keeps its own chunk sums
+	}
 	if need := nv * nb * S; len(w.vecs) < need {
 		w.vecs = alignedFloats(need)
 	}
@@ -248,6 +251,10 @@ func (w *batchWork) carve(rm *rowMatrix, nb int) {
 	for b := 0; b < nb; b++ {
 		it := &w.items[b]
 		it.x, it.g = vec(0, b), vec(1, b)
+		if !parts {
+			it.parts = nil
+			continue
+		}
 		if len(w.parts[b]) != rm.nchunk-1 {
 			w.parts[b] = make([][]float64, rm.nchunk-1)
 		}
@@ -281,7 +288,7 @@ func batchPass(op batchOp, k kernels, reqs []*passRequest, w *batchWork) {
 		nb++
 	}
 	items := w.items[:nb]
-	w.carve(rm, nb)
+	w.carve(rm, nb, !usesLanes(k, nb))
 	for i, q := range reqs {
 		checkMatrix("x", q.x, n1, n2)
 		if q.y.Len() != m {

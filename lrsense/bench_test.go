@@ -373,7 +373,7 @@ func BenchmarkBatchGroup(b *testing.B) {
 		rm := op.rowMat()
 		for _, k := range []int{4, 8} {
 			var w batchWork
-			w.carve(rm, k)
+			w.carve(rm, k, true)
 			y := mat.Col(nil, 0, p.Y)
 			for t := range k {
 				_, x0 := benchProblem(b, c)

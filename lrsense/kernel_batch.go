@@ -84,16 +84,18 @@ func (rm *rowMatrix) passBatch(w *passWork, k kernels, items []batchItem) {
 	}
 	j := &w.job
 	*j = passJob{rm: rm, k: k, mode: modeFused, batch: items, ntask: rm.nchunk}
-	groups := len(items) // vectors of chunk sums to add up
 	if usesLanes(k, len(items)) {
 		w.lanes.prepare(rm, items)
 		j.lanes = &w.lanes
-		groups = laneGroups(len(items))
 	}
 	j.dispatch()
 	if rm.nchunk > 1 || j.lanes != nil {
 		j.phase = 1
-		j.ntask = groups * ((rm.c + passReduceCols - 1) / passReduceCols)
+		if j.lanes != nil {
+			j.ntask = laneGroups(len(items)) * laneReduceTasks(rm.c)
+		} else {
+			j.ntask = len(items) * ((rm.c + passReduceCols - 1) / passReduceCols)
+		}
 		j.dispatch()
 	}
 	*j = passJob{}

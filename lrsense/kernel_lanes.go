@@ -149,15 +149,22 @@ func (j *passJob) chunkLanes(q int) {
 	}
 }
 
+// laneReduceCols is the number of columns of a lane group's sums per task
+// when the chunk sums are added: as many entries as passReduceCols.
+const laneReduceCols = passReduceCols / laneWidth
+
+// laneReduceTasks returns the number of such tasks per lane group.
+func laneReduceTasks(c int) int { return (c + laneReduceCols - 1) / laneReduceCols }
+
 // reduceLanes adds the chunk sums of one lane group into the first
 // chunk's, for one column range, in chunk order (as reduceBatch), and
 // hands each iterate of the group its adjoint for that range.
 func (j *passJob) reduceLanes(t int) {
 	c := j.rm.c
-	per := (c + passReduceCols - 1) / passReduceCols
+	per := laneReduceTasks(c)
 	g := t / per
-	lo := (t % per) * passReduceCols
-	hi := min(c, lo+passReduceCols)
+	lo := (t % per) * laneReduceCols
+	hi := min(c, lo+laneReduceCols)
 	at := func(v []float64) []float64 { return v[(g*c+lo)*laneWidth : (g*c+hi)*laneWidth] }
 	sum := at(j.lanes.sums[0])
 	for _, p := range j.lanes.sums[1:j.rm.nchunk] {
