@@ -807,17 +807,17 @@ d44ploop:
 // func dotLanesAVXAsm(rows *[6]*float64, lo int, xt *float64, n int, acc *[8][48]float64)
 //
 // The dot products of six rows with eight iterates at once, the iterates in
-// the lanes of two registers: xt holds the eight x of columns lo…lo+n−1,
-// eight values (one per iterate) a column, the columns in the order the
-// partial sums take them: lo, lo+8, …, then lo+1, lo+9, …, and so on, so
-// that each pass over the tile reads xt in sequence. The accumulators are those of dot4AVXAsm: for each row
-// and iterate, lane u of the two registers of dot4AVXAsm sums the columns
-// l ≡ u (mod 8) in order; here that sum is acc[u][8·row+iterate]. Columns
-// lo…lo+n−1 of the rows (n a multiple of 8) are added to it: for u = 0…7,
-// the twelve registers of acc[u] are loaded, take columns lo+u, lo+u+8, …,
-// and are stored back. While it does, it prefetches
-// the next n columns of the rows (row u mod 6 in pass u, a cache line a
-// step), the tile the next call takes.
+// the lanes of two registers. The accumulators are those of dot4AVXAsm:
+// for each row and iterate, lane u of the two registers of dot4AVXAsm sums
+// the columns l ≡ u (mod 8) in order; here that sum is
+// acc[u][8·row+iterate]. Columns lo…lo+n−1 of the rows (n a multiple of 8)
+// are added to it: for u = 0…7, the twelve registers of acc[u] are loaded,
+// take columns lo+u, lo+u+8, …, and are stored back. xt holds the eight x
+// of those columns, eight values (one per iterate) a column, in the order
+// the passes take them (lo, lo+8, …, then lo+1, lo+9, …), so that each
+// pass reads xt in sequence. Meanwhile it prefetches the next n columns of
+// the rows (row u mod 6 in pass u, a cache line a step), the tile the next
+// call takes.
 TEXT ·dotLanesAVXAsm(SB), NOSPLIT, $0-40
 	MOVQ rows+0(FP), R13
 	MOVQ lo+8(FP), AX

@@ -1,17 +1,18 @@
 package lrsense
 
-import (
-	"math"
-)
+import "math"
 
 // The lane path of the batched pass (AVX2 kernels, six iterates or more):
 // the iterates go in the lanes of the vector registers, eight at a time,
 // and each row entry is broadcast to them, as in a matrix product. Six rows
 // and eight iterates then keep twelve registers of sums while each column
 // costs eight loads, where the row-by-row kernels (dot4Acc, axpy4) load a
-// row vector for every FMA. The x of the iterates are interleaved first
-// (column l of the eight at xt[8·l…8·l+7]) and each chunk's adjoints are
-// summed interleaved, then spread to the iterates' own vectors.
+// row vector for every FMA. The x of the iterates are interleaved first,
+// eight values (one per iterate) a column, each tile's columns in the
+// order the dot products take them (see dotLanesAVXAsm; the last c mod 8
+// columns in place: column l at xt[8·l…8·l+7]). Each chunk's adjoints are
+// summed interleaved (column l at gt[8·l…8·l+7]), then spread to the
+// iterates' own vectors.
 //
 // The floating-point operations are those of the single pass: each row's
 // dot product keeps dot4AVXAsm's eight partial sums (columns by residue
