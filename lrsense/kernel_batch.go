@@ -31,10 +31,11 @@ func (it *batchItem) finish4(rr *[4]float64, i int) {
 	residual4(rr, i, it.y, it.r, it.s, it.f)
 }
 
-// residual1 returns the multiplier of row i in the adjoint (its residual,
-// or f of it), storing the residual in r (and the multiplier in s).
-func (it *batchItem) residual1(row []float64, i int) float64 {
-	ri := dot1(row, it.x) - it.y[i]
+// residual returns the multiplier of row i in the adjoint (its residual
+// d − y[i], or f of it) for its dot product d with x, storing the residual
+// in r (and the multiplier in s), as residual4 does for four rows.
+func (it *batchItem) residual(d float64, i int) float64 {
+	ri := d - it.y[i]
 	it.r[i] = ri
 	if it.f != nil {
 		ri = it.f(ri)
@@ -144,7 +145,8 @@ func (j *passJob) chunkBatch(q int) {
 	for ; i < hi; i++ {
 		row := rm.row(i)
 		for b := range j.batch {
-			axpy1(dsts[b], row, j.batch[b].residual1(row, i))
+			it := &j.batch[b]
+			axpy1(dsts[b], row, it.residual(dot1(row, it.x), i))
 		}
 	}
 }

@@ -141,7 +141,8 @@ func (j *passJob) chunkLanes(q int) {
 	for i := end; i < hi; i++ {
 		row := rm.row(i)
 		for b := range j.batch {
-			ri := j.batch[b].residual1(row, i)
+			it := &j.batch[b]
+			ri := it.residual(dot1(row, it.x), i)
 			g := gt[(b/laneWidth)*size+b%laneWidth:]
 			for l, a := range row {
 				g[laneWidth*l] += ri * a // as axpy1
@@ -186,8 +187,8 @@ func (j *passJob) reduceLanes(t int) {
 
 // finishLanes ends the dot products of rows i…i+nr−1 with the iterates of
 // lane group g (their x interleaved in xt) from the partial sums acc, as
-// dot4Finish does, turns them into residuals and multipliers (as
-// residual4) and stores the multipliers in mult for axpyLanes; the lanes
+// dot4Finish does, turns them into residuals and multipliers (residual) and
+// stores the multipliers in mult for axpyLanes; the lanes
 // of missing rows get −0, which adds nothing to any sum.
 func (j *passJob) finishLanes(mult *[laneRows * laneWidth]float64, acc *[8][laneRows * laneWidth]float64, i, nr, g int, xt []float64) {
 	rm := j.rm
@@ -209,6 +210,9 @@ func (j *passJob) finishLanes(mult *[laneRows * laneWidth]float64, acc *[8][lane
 				mult[q] = 0
 				continue
 			}
+			// dot4Finish's sums, written out for strided x: a shared
+			// function called per row and iterate cost the pass 2–8%
+			// (paired A/B). TestBatchPassBitIdentical holds the two equal.
 			v := [4]float64{acc[0][q] + acc[4][q], acc[1][q] + acc[5][q], acc[2][q] + acc[6][q], acc[3][q] + acc[7][q]}
 			k := n8
 			if c-k >= 4 {
@@ -221,14 +225,7 @@ func (j *passJob) finishLanes(mult *[laneRows * laneWidth]float64, acc *[8][lane
 			for ; k < c; k++ {
 				s = math.FMA(xt[laneWidth*k+t], row[k], s)
 			}
-			it := &j.batch[b]
-			s -= it.y[i+r]
-			it.r[i+r] = s
-			if it.f != nil {
-				s = it.f(s)
-				it.s[i+r] = s
-			}
-			mult[q] = s
+			mult[q] = j.batch[b].residual(s, i+r)
 		}
 	}
 }
