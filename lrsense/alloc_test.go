@@ -1,6 +1,10 @@
 package lrsense
 
-import "testing"
+import (
+	"runtime"
+	"runtime/debug"
+	"testing"
+)
 
 // TestIterationAllocs checks that, once initialized, an iteration of every
 // method allocates nothing, at n = 70 (above gonum's 64 block, where a
@@ -67,8 +71,16 @@ func TestIterationAllocs(t *testing.T) {
 }
 
 // TestSolveLoopAllocs checks that Solve allocates nothing per iteration:
-// the same runs with 5 and with 25 iterations allocate as much (the
-// relative error against the truth is taken at every iteration).
+// runs of 5 and of 105 iterations (the relative error against the truth is
+// taken at every iteration) allocate as much, up to less than one
+// allocation per 2 extra iterations. An allocation in the loop would add at
+// least 100.
+//
+// The slack is for the runtime, not for Solve: testing.AllocsPerRun counts
+// every allocation in the process, and a garbage collection started by
+// Solve's own setup allocations may wake a thread the runtime then allocates
+// for (CI saw 16 against 17). The collector is off while the runs are
+// counted, which removes most of that, and the slack the rest.
 func TestSolveLoopAllocs(t *testing.T) {
 	src := NewSource(52)
 	truth, _ := NewPSDTruth(40, Geometric.Spectrum(3, 2), src)
@@ -79,13 +91,21 @@ func TestSolveLoopAllocs(t *testing.T) {
 	}
 	x0 := Factors{L: RandomFactor(40, 3, 0.1, StdAlphaOverSqrtCols, src)}
 	allocs := func(iters int) float64 {
-		return testing.AllocsPerRun(3, func() {
-			if _, err := Solve(p, &GD{Eta: 0.1}, x0, &Settings{MaxIterations: iters}, nil); err != nil {
+		return testing.AllocsPerRun(5, func() {
+			res, err := Solve(p, &GD{Eta: 0.1}, x0, &Settings{MaxIterations: iters}, nil)
+			if err != nil {
 				t.Fatal(err)
+			}
+			if res.Stats.Iterations != iters {
+				t.Fatalf("Solve stopped after %d of %d iterations (%v)", res.Stats.Iterations, iters, res.Status)
 			}
 		})
 	}
-	if a, b := allocs(5), allocs(25); b > a {
-		t.Errorf("Solve allocates %v times over 5 iterations and %v over 25", a, b)
+	runtime.GC()
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
+	const short, long = 5, 105
+	a, b := allocs(short), allocs(long)
+	if per := (b - a) / (long - short); per >= 0.5 {
+		t.Errorf("Solve allocates %v times over %d iterations and %v over %d: %.2f per iteration", a, short, b, long, per)
 	}
 }
