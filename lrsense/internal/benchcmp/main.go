@@ -22,11 +22,15 @@
 // (batched passes); and 8 GD runs in SolveAll against one alone. The lines
 //
 //	LIMIT<TAB>case<TAB>pass/read-sweep
-//	BATCH<TAB>case<TAB>k<TAB>ms per iterate<TAB>per iterate/single pass
+//	BATCH<TAB>case<TAB>k<TAB>ms per iterate<TAB>per iterate/single pass<TAB>call ms per iterate<TAB>call/single pass
 //	RATIO<TAB>batch8/case<TAB>per-iterate-batched/single-pass
 //	RATIO<TAB>batch8-gd/case<TAB>GD iteration per run in SolveAll/alone
 //
-// summarize them.
+// summarize them. A single pass and a batched one are both the median over
+// passes (the batched one from pass to pass of SolveAll's lock step,
+// divided by k); a BATCH line also gives the whole SolveAll call (setup,
+// goroutine switches and -iters+1 passes) per iterate, and RATIO batch8-gd
+// compares whole calls on both sides.
 //
 // numpy runs the textbook iteration on the full m×n² operator matrix (what
 // a researcher would write); lrsense runs GD.Iterate with its own operator
