@@ -112,12 +112,12 @@ func (b *batchRun) round(iters int) {
 	b.read = append(b.read, median(t))
 	// The sizes take turns at going first: the first timing after the
 	// numpy side can meet OpenBLAS threads still spinning.
+	b.nround++
 	// A batched pass is timed as the single one is, by the median over
 	// passes: the time between two lock-step passes (one batched pass and
 	// the runs' own steps between passes). The time of the whole SolveAll
 	// call per pass (setup and every pass in) is kept beside it.
-	b.nround++
-	stamps := make([]time.Time, 0, iters+2)
+	stamps := make([]time.Time, 0, iters+1)
 	for j := range batchKs {
 		k := batchKs[(j+b.nround)%len(batchKs)]
 		runs := make([]lrsense.Run, k)
